@@ -1,0 +1,1 @@
+"""Benchmark workloads: one module per workload, each implementing every RNG strategy."""
