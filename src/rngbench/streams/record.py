@@ -100,6 +100,8 @@ def build_argument(value):
     """Turn the catalogue's small constructors into numpy objects.
 
     ``{"$arange": SHAPE, "dtype": D}`` makes ``arange(prod(SHAPE))`` reshaped;
+    with ``"list": True`` as well it is handed over as a (nested) Python list,
+    a fresh one per case, so in-place shuffles never touch the catalogue's data;
     every other value is passed through unchanged.
     """
     if isinstance(value, dict) and "$arange" in value:
@@ -108,7 +110,8 @@ def build_argument(value):
         count = 1
         for dim in shape:
             count *= dim
-        return np.arange(count, dtype=value.get("dtype", "int64")).reshape(shape)
+        arr = np.arange(count, dtype=value.get("dtype", "int64")).reshape(shape)
+        return arr.tolist() if value.get("list") else arr
     return value
 
 

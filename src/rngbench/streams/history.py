@@ -1,0 +1,68 @@
+"""Every change of every case across the stored releases: the data behind the report.
+
+``changes.json`` (schema 1) is this module's output, so other tools can read
+what the report shows without parsing markdown.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rngbench.streams import catalogue, policy
+from rngbench.streams.compare import classify
+from rngbench.streams.store import Store
+
+CHANGES_SCHEMA = 1
+
+
+def case_params(case: dict) -> dict:
+    """What changes.json says about a case's inputs: its parameters plus bit generator and seed."""
+    params = dict(case["params"])
+    if case["target"].startswith("Generator["):
+        params["bit_generator"] = case["target"][len("Generator["):-1]
+    params["seed"] = case["seed"]
+    return params
+
+
+def blob_loader(store: Store):
+    @lru_cache(maxsize=256)
+    def by_digest(digest: str):
+        return store.blob(digest)
+
+    return lambda record: by_digest(record["blob"])
+
+
+def pair_changes(case: dict, before: dict, after: dict, v_from: str, v_to: str, load) -> dict | None:
+    """One entry of a case's ``changes`` list, or None when nothing differs."""
+    change = classify(before, after, load)
+    if change is None:
+        return None
+    pol = policy.policy_of(case["target"], case["method"])
+    entry = {"from": v_from, "to": v_to, **change.as_dict()}
+    entry["verdict"] = policy.verdict(pol, change.kind, before["status"], after["status"], v_from, v_to)
+    return entry
+
+
+def build_changes(store: Store) -> dict:
+    versions = store.releases()
+    per_release = {v: store.release_records(v) for v in versions}
+    load = blob_loader(store)
+    missing = {"status": "absent", "error": None, "state": None}
+    cases = []
+    for case in catalogue.expand():
+        changes = []
+        for v_from, v_to in zip(versions, versions[1:]):
+            before = per_release[v_from].get(case["id"], missing)
+            after = per_release[v_to].get(case["id"], missing)
+            entry = pair_changes(case, before, after, v_from, v_to, load)
+            if entry is not None:
+                changes.append(entry)
+        cases.append({
+            "id": case["id"],
+            "method": policy.method_name(case["target"], case["method"]),
+            "regime": case["regime"],
+            "policy": policy.policy_of(case["target"], case["method"]),
+            "params": case_params(case),
+            "changes": changes,
+        })
+    return {"schema": CHANGES_SCHEMA, "versions": versions, "cases": cases}

@@ -1,0 +1,162 @@
+"""Record every numpy release into the store, each in its own uv environment.
+
+Which releases exist and which CPython versions have wheels for each comes from
+the package index's JSON API; for each release the newest installed interpreter
+with a wheel records it (numpy 1.16 only has wheels up to CPython 3.7).  Work
+runs in parallel over the cores; the store is written by this process alone,
+one release at a time, so an interrupted run keeps every finished release and
+the next run picks up the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import tempfile
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from rngbench import envs
+from rngbench.streams import catalogue
+from rngbench.streams.store import Store, StoreError, read_recorder_output, sort_versions
+
+INDEX_URL = "https://pypi.org/pypi/numpy/json"
+OLDEST = "1.16.0"
+RECORDER = Path(__file__).with_name("record.py")
+_CP_TAG = re.compile(r"-cp(\d)(\d+)-")
+
+
+class MatrixError(Exception):
+    """One-line reason a matrix run cannot go on."""
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("RNGBENCH_CACHE", Path.home() / ".cache" / "rngbench"))
+
+
+def fetch_index(url: str = INDEX_URL) -> dict:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return json.load(response)
+    except (OSError, ValueError) as exc:
+        raise MatrixError(f"cannot read the numpy release list from the package index ({exc})") from None
+
+
+def wheel_pythons(files: list[dict], machine: str | None = None) -> set[tuple[int, int]]:
+    """CPython (major, minor) pairs with a Linux wheel for this machine's architecture."""
+    machine = machine or platform.machine()
+    found = set()
+    for f in files:
+        name = f.get("filename", "")
+        if f.get("yanked") or not name.endswith(".whl") or "linux" not in name or machine not in name:
+            continue
+        match = _CP_TAG.search(name)
+        if match:
+            found.add((int(match.group(1)), int(match.group(2))))
+    return found
+
+
+def releases(index: dict, *, oldest: str = OLDEST, pre: bool = False) -> dict[str, set[tuple[int, int]]]:
+    """{version: wheel pythons} for every release from ``oldest`` on (pre-releases only if asked)."""
+    out = {}
+    for version, files in index.get("releases", {}).items():
+        try:
+            parsed = Version(version)
+        except InvalidVersion:
+            continue
+        if parsed < Version(oldest) or (parsed.is_prerelease and not pre) or parsed.is_devrelease:
+            continue
+        pythons = wheel_pythons(files)
+        if pythons:
+            out[version] = pythons
+    return dict(sorted(out.items(), key=lambda kv: Version(kv[0])))
+
+
+def pick_interpreter(pythons: set[tuple[int, int]], interpreters: list[envs.Interpreter]) -> envs.Interpreter | None:
+    """The newest installed interpreter with a wheel: newest Pythons are the ones numpy tested most."""
+    usable = [i for i in interpreters if i.minor in pythons]
+    return usable[-1] if usable else None
+
+
+@dataclass(frozen=True)
+class Job:
+    version: str
+    python: envs.Interpreter
+
+
+def plan(index: dict, store: Store, interpreters: list[envs.Interpreter], *, versions: list[str] | None = None,
+         pre: bool = False) -> tuple[list[Job], list[str], list[str]]:
+    """(jobs to run, versions already complete, versions with no usable interpreter)."""
+    available = releases(index, pre=pre)
+    if versions:
+        unknown = [v for v in versions if v not in available]
+        if unknown:
+            raise MatrixError(f"numpy {', '.join(unknown)} has no wheel for this machine on the package index")
+        available = {v: available[v] for v in versions}
+    digest = catalogue.digest()
+    jobs, done, unusable = [], [], []
+    for version, pythons in available.items():
+        if store.is_complete(version, digest):
+            done.append(version)
+            continue
+        interp = pick_interpreter(pythons, interpreters)
+        if interp is None:
+            unusable.append(version)
+        else:
+            jobs.append(Job(version, interp))
+    return jobs, done, unusable
+
+
+def record_release(job: Job, workdir: Path, env_root: Path) -> Path:
+    """Build the release's environment and run the standalone recorder in it."""
+    env = envs.build_env([f"numpy=={job.version}"], job.python, env_root)
+    outdir = workdir / job.version
+    result = env.run([str(RECORDER), str(outdir)], capture_output=True, text=True)
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
+        raise MatrixError(f"recording numpy {job.version} failed: {last}")
+    return outdir
+
+
+def ingest(store: Store, outdir: Path, expected_version: str) -> str:
+    doc, cases = read_recorder_output(outdir)
+    if Version(doc["env"]["numpy"]) != Version(expected_version):
+        raise MatrixError(f"asked for numpy {expected_version}, the environment had {doc['env']['numpy']}")
+    if doc["catalogue"] != catalogue.digest():
+        raise MatrixError("the recorder read a different catalogue than this rngbench")
+    return store.add_release(doc, cases)
+
+
+def run(jobs: list[Job], store: Store, *, workers: int, on_done: Callable[[str, str | None], None],
+        env_root: Path | None = None) -> list[str]:
+    """Record ``jobs`` in parallel; returns the versions that failed (each reported through ``on_done``)."""
+    env_root = env_root or cache_dir() / "envs"
+    failed = []
+    workdir = Path(tempfile.mkdtemp(prefix="rngbench-matrix-"))
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    try:
+        pending = {pool.submit(record_release, job, workdir, env_root): job for job in jobs}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                job = pending.pop(future)
+                try:
+                    outdir = future.result()
+                    ingest(store, outdir, job.version)
+                    shutil.rmtree(outdir, ignore_errors=True)
+                    on_done(job.version, None)
+                except (envs.EnvError, MatrixError, StoreError) as exc:
+                    failed.append(job.version)
+                    on_done(job.version, str(exc))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+    return sort_versions(failed)
