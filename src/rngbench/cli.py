@@ -7,6 +7,7 @@ one line on stderr and exit status 2; a check that finds a NEP 19 breach exits 1
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -22,6 +23,10 @@ DEFAULT_STORE = Path("stream_fixtures")
 DEFAULT_STREAMS_REPORT = Path("reports/streams")
 
 console = Console(stderr=False)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def fail(message: str) -> None:
@@ -141,6 +146,7 @@ def matrix(store_path: Path, versions: tuple[str, ...], jobs: int, pre: bool) ->
     from rngbench.streams import matrix as mx
     from rngbench.streams.store import Store
 
+    signal.signal(signal.SIGTERM, _interrupt)  # a cancelled CI job cleans up like Ctrl-C
     store = Store(store_path)
     try:
         index = mx.fetch_index()
@@ -159,6 +165,8 @@ def matrix(store_path: Path, versions: tuple[str, ...], jobs: int, pre: bool) ->
             if error:
                 errors.append(error)
                 progress.console.print(f"[red]{error}")
+            elif not progress.console.is_terminal:  # logs (CI, nightly) get one line per release instead of a bar
+                progress.console.print(f"recorded numpy {version}")
             progress.update(task, advance=1, description=f"recorded {version}")
 
         failed = mx.run(todo, store, workers=jobs, on_done=on_done)

@@ -15,6 +15,7 @@ import os
 import platform
 import re
 import shutil
+import subprocess
 import tempfile
 import urllib.request
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from rngbench.streams import catalogue
 from rngbench.streams.store import Store, StoreError, read_recorder_output, sort_versions
 
 INDEX_URL = "https://pypi.org/pypi/numpy/json"
+RECORD_TIMEOUT = 600  # seconds; a release whose recorder hangs is reported, not waited for forever
 OLDEST = "1.16.0"
 RECORDER = Path(__file__).with_name("record.py")
 _CP_TAG = re.compile(r"-cp(\d)(\d+)-")
@@ -119,7 +121,10 @@ def record_release(job: Job, workdir: Path, env_root: Path) -> Path:
     """Build the release's environment and run the standalone recorder in it."""
     env = envs.build_env([f"numpy=={job.version}"], job.python, env_root)
     outdir = workdir / job.version
-    result = env.run([str(RECORDER), str(outdir)], capture_output=True, text=True)
+    try:
+        result = env.run([str(RECORDER), str(outdir)], capture_output=True, text=True, timeout=RECORD_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise MatrixError(f"recording numpy {job.version} took over {RECORD_TIMEOUT} s") from None
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
         raise MatrixError(f"recording numpy {job.version} failed: {last}")
