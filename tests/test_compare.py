@@ -74,6 +74,17 @@ def test_small_stream_change_past_the_head_is_not_roundoff():
     assert change.kind == "stream" and change.first_index == 15000
 
 
+def test_cancellation_roundoff_is_roundoff():
+    """A near-zero element may lose all relative precision to LAPACK roundoff: judged on the output's scale."""
+    base = np.random.default_rng(3).standard_normal((20000, 3)) * 10
+    other = base.copy()
+    other[0, 0] = 1e-15
+    base[0, 0] = 3e-15
+    other[5:50] *= 1 + 4e-13
+    change = classify(rec(base), rec(other), load)
+    assert change.kind == "roundoff" and change.max_rel > 0.5
+
+
 def test_roundoff_with_different_state_is_a_state_change():
     other = BASE.copy()
     other[5] = np.nextafter(other[5], -np.inf)

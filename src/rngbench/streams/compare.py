@@ -10,7 +10,11 @@ Kinds, from most to least severe (the first that applies wins):
                after the call differs: the method now consumes a different
                number of raw draws, which shifts every later draw;
 - ``roundoff`` floating-point values differ by at most ``ROUNDOFF_ULP`` units in
-               the last place where exact values are kept, and the summary
+               the last place, or by at most ``ROUNDOFF_SCALED`` of the output's
+               largest magnitude (linear algebra such as ``multivariate_normal``
+               cancels, so one element's own relative error can be large while
+               the difference is still LAPACK roundoff), where exact values are
+               kept; and the summary
                statistics (sum, sum |x|, min, max) agree to ``STATS_REL``
                (which is all that speaks for values past a sampled blob's head;
                ``max_rel`` / ``max_ulp`` are then left out as unmeasured).
@@ -27,6 +31,7 @@ import numpy as np
 from rngbench.streams.blob import COLLISION, Blob
 
 ROUNDOFF_ULP = 1024  # a few ULP per operation, compounded through a transcendental chain
+ROUNDOFF_SCALED = 1e-11  # |a - b| / max |a|: roundoff of a few operations on the output's scale
 STATS_REL = 1e-9  # relative agreement of sum / sum|x| / min / max demanded for roundoff
 KINDS = ("absent", "raises", "shape", "stream", "state", "roundoff")
 
@@ -50,6 +55,18 @@ class ValueDiff:
     max_rel: float | None
     max_ulp: float | None
     roundoff: bool
+
+
+def _scaled_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """max |a - b| over the largest finite magnitude of either side."""
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    with np.errstate(all="ignore"):
+        finite = np.isfinite(a64) & np.isfinite(b64)
+        if not finite.all() and (np.isnan(a64) != np.isnan(b64)).any():
+            return math.inf
+        scale = max(float(np.abs(a64[finite]).max(initial=0.0)), float(np.abs(b64[finite]).max(initial=0.0)))
+        diff = float(np.abs(a64[finite] - b64[finite]).max(initial=0.0))
+    return diff / scale if scale > 0 else (0.0 if diff == 0 else math.inf)
 
 
 def _float_distance(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -110,7 +127,7 @@ def diff_values(a: Blob, b: Blob, stats_a: list[str], stats_b: list[str]) -> Val
         close = True
         if exact_diff.any():
             max_rel, max_ulp = _float_distance(ea[exact_diff], eb[exact_diff])
-            close = max_ulp <= ROUNDOFF_ULP
+            close = max_ulp <= ROUNDOFF_ULP or _scaled_distance(ea, eb) <= ROUNDOFF_SCALED
         roundoff = close and _stats_agree(stats_a, stats_b)
     return ValueDiff(first, differing / n if n else 0.0, max_rel, max_ulp, roundoff)
 

@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
+from packaging.version import Version  # noqa: E402
 
 from rngbench import atomic  # noqa: E402
 from rngbench.streams.store import Store  # noqa: E402
@@ -68,6 +69,22 @@ def _table(frame: pd.DataFrame) -> str:
     return header + body
 
 
+def headlines(frame: pd.DataFrame) -> str:
+    """NEP 19 breaches grouped by release and method: the short list a maintainer reads first."""
+    bad = frame[frame["verdict"].isin(["violation", "bugfix-release"])]
+    if bad.empty:
+        return "_No NEP 19 breach in any release._\n"
+    bad = bad.iloc[sorted(range(len(bad)), key=lambda i: (Version(bad["from"].iloc[i]), bad["method"].iloc[i]))]
+    grouped = (bad.assign(step=bad["from"] + " → " + bad["to"])
+               .groupby(["step", "method", "kind", "verdict"], sort=False)
+               .agg(cases=("case", "size"), regimes=("regime", lambda r: ", ".join(sorted(set(r)))))
+               .reset_index())
+    header = "| from → to | method | kind | verdict | cases | regimes |\n|---|---|---|---|---|---|\n"
+    return header + "".join(
+        f"| {_md_escape(r.step)} | {_md_escape(r.method)} | {r.kind} | {r.verdict} | {r.cases} | {_md_escape(r.regimes)} |\n"
+        for r in grouped.itertuples(index=False))
+
+
 def render_markdown(changes: dict, store: Store) -> str:
     versions = changes["versions"]
     frame = changes_frame(changes)
@@ -98,7 +115,10 @@ def render_markdown(changes: dict, store: Store) -> str:
         "",
         "![cases × releases](heatmap.png)",
         "",
-        "## NEP 19 violations and bugfix-release changes",
+        "## Headlines: NEP 19 breaches by release and method",
+        "",
+        headlines(real),
+        "## NEP 19 violations and bugfix-release changes, case by case",
         "",
         _table(real[real["verdict"].isin(["violation", "bugfix-release"])]),
         "## Every change",
