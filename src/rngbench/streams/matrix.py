@@ -53,12 +53,16 @@ def fetch_index(url: str = INDEX_URL) -> dict:
 
 
 def wheel_pythons(files: list[dict], machine: str | None = None) -> set[tuple[int, int]]:
-    """CPython (major, minor) pairs with a Linux wheel for this machine's architecture."""
+    """CPython (major, minor) pairs with a Linux wheel for this machine's architecture.
+
+    Yanked files count: a yanked release (2.4.0 was, for a backward-compatibility
+    bug) is still on the index, installable with ``==``, and what some users ran.
+    """
     machine = machine or platform.machine()
     found = set()
     for f in files:
         name = f.get("filename", "")
-        if f.get("yanked") or not name.endswith(".whl") or "linux" not in name or machine not in name:
+        if not name.endswith(".whl") or "linux" not in name or machine not in name:
             continue
         match = _CP_TAG.search(name)
         if match:
@@ -151,7 +155,7 @@ def run(jobs: list[Job], store: Store, *, workers: int, on_done: Callable[[str, 
         pending = {pool.submit(record_release, job, workdir, env_root): job for job in jobs}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
+            for future in sorted(finished, key=lambda f: Version(pending[f].version)):
                 job = pending.pop(future)
                 try:
                     outdir = future.result()
