@@ -22,7 +22,10 @@ from rngbench import envs
 DEFAULT_STORE = Path("stream_fixtures")
 DEFAULT_STREAMS_REPORT = Path("reports/streams")
 
-console = Console(stderr=False)
+
+def _console() -> Console:
+    """A terminal gets its own width; logs and pipes get wide lines instead of truncated case ids."""
+    return Console() if sys.stdout.isatty() else Console(width=200)
 
 
 def _interrupt(signum, frame) -> None:
@@ -96,6 +99,7 @@ def check(store_path: Path, against: str) -> None:
             rows.extend(dict(r, against=version) for r in checking.compare_installed(store, installed, version))
     except StoreError as exc:
         fail(str(exc))
+    console = _console()
     bad = checking.failing(rows)
     shown = [r for r in rows if not (r["kind"] == "absent" and r["verdict"] == "allowed")]
     if shown:
@@ -157,6 +161,7 @@ def matrix(store_path: Path, versions: tuple[str, ...], jobs: int, pre: bool) ->
         click.echo(f"warning: numpy {version}: no installed Python has a wheel for it; skipped", err=True)
     click.echo(f"{len(done)} releases already stored, {len(todo)} to record with {jobs} workers")
     errors: list[str] = []
+    console = _console()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as progress:
         task = progress.add_task("recording", total=len(todo))
