@@ -84,7 +84,7 @@ def reference(inp: dict, strategy: str, rng=None) -> sp.csr_matrix:
     return x
 
 
-def scanpy_function():
+def scanpy_function(case: str | None = None):
     import scanpy as sc
 
     return sc.pp.downsample_counts

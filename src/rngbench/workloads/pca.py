@@ -26,6 +26,7 @@ from ._common import quiet, scanpy_kwargs
 NAME = "pca"
 CASES = ("arpack_dense", "arpack_sparse", "randomized_dense", "randomized_sparse")
 N_COMPS = 50
+NOT_IN_SCANPY = {"randomized_sparse": "scanpy runs arpack instead of randomized on sparse input"}
 
 
 def _solver_and_format(case: str) -> tuple[str, bool]:
@@ -71,7 +72,7 @@ def reference(inp: dict, strategy: str, rng=None) -> np.ndarray:
     return pca.fit_transform(inp["x"]).astype(np.float32)
 
 
-def scanpy_function():
+def scanpy_function(case: str | None = None):
     import scanpy as sc
 
     return sc.pp.pca
@@ -79,7 +80,7 @@ def scanpy_function():
 
 def scanpy_call(inp: dict, strategy: str, bit_generator=np.random.PCG64) -> np.ndarray:
     if inp["sparse"] and inp["solver"] == "randomized":
-        raise strategies.NotApplicable("scanpy runs arpack instead of randomized on sparse input")
+        raise strategies.NotApplicable(NOT_IN_SCANPY["randomized_sparse"])
     func = scanpy_function()
     kwargs = scanpy_kwargs(func, strategy, bit_generator)
     with quiet():

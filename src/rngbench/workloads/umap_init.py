@@ -80,7 +80,7 @@ def reference(inp: dict, strategy: str, rng=None) -> np.ndarray:
     )
 
 
-def scanpy_function():
+def scanpy_function(case: str | None = None):
     import scanpy as sc
 
     return sc.tl.umap
