@@ -26,6 +26,28 @@ WORKLOADS = ("downsample", "pca", "umap_init", "scrublet")
 
 CLASS_SUFFIX = {"scanpy": "Scanpy", "reference": "Reference"}
 
+PREIMPORT = (
+    "anndata", "sklearn.decomposition", "sklearn.neighbors", "sklearn.utils.random",
+    "umap.umap_", "umap.spectral", "umap.layouts", "pynndescent",
+)
+"""Imported when the benchmark files are imported, i.e. once in asv's fork server:
+scanpy alone takes ~9 s to import here, which every forked benchmark would
+otherwise pay in ``setup``."""
+
+
+def _preimport() -> None:
+    for name in PREIMPORT:
+        try:
+            import_module(name)
+        except ImportError:
+            pass
+    try:
+        from .workloads._common import import_scanpy
+
+        import_scanpy()
+    except ImportError:
+        pass
+
 
 def workload_module(name: str):
     return import_module(f"rngbench.workloads.{name}")
@@ -98,6 +120,7 @@ class _Suite:
 def suite(workload: str, layer: str) -> type:
     """The asv class for one workload and layer, parametrised over datasets, cases and strategies."""
     module = workload_module(workload)
+    _preimport()
     attrs = {
         "module": module,
         "layer": layer,

@@ -28,6 +28,22 @@ def scanpy_kwargs(func, strategy: str, bit_generator=np.random.PCG64) -> dict:
     return strategies.scanpy_kwargs(strategy, accepts_rng(func), bit_generator=bit_generator)
 
 
+def import_scanpy():
+    """scanpy, configured for this machine.
+
+    scanpy's default ``settings.n_jobs`` (4) makes pynndescent call
+    ``numba.set_num_threads(4)``, which raises on a 2-core machine ("The
+    number of threads must be between 1 and 2"); scrublet's kNN takes that
+    path above 8192 points.  Capping it at numba's thread count is what a
+    user here would have to do too.
+    """
+    import numba
+    import scanpy as sc
+
+    sc.settings.n_jobs = max(1, min(sc.settings.n_jobs, numba.config.NUMBA_NUM_THREADS))
+    return sc
+
+
 @contextmanager
 def quiet():
     """Silence the warnings scanpy emits on every call (they are not what is measured)."""

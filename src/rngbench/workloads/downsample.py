@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .. import strategies
-from ._common import quiet, scanpy_kwargs
+from ._common import import_scanpy, quiet, scanpy_kwargs
 
 NAME = "downsample"
 CASES = ("per_cell", "total")
@@ -85,8 +85,7 @@ def reference(inp: dict, strategy: str, rng=None) -> sp.csr_matrix:
 
 
 def scanpy_function(case: str | None = None):
-    import scanpy as sc
-
+    sc = import_scanpy()
     return sc.pp.downsample_counts
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .. import strategies
-from ._common import quiet, scanpy_kwargs
+from ._common import import_scanpy, quiet, scanpy_kwargs
 
 NAME = "pca"
 CASES = ("arpack_dense", "arpack_sparse", "randomized_dense", "randomized_sparse")
@@ -73,8 +73,7 @@ def reference(inp: dict, strategy: str, rng=None) -> np.ndarray:
 
 
 def scanpy_function(case: str | None = None):
-    import scanpy as sc
-
+    sc = import_scanpy()
     return sc.pp.pca
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import strategies
-from ._common import quiet, scanpy_kwargs
+from ._common import import_scanpy, quiet, scanpy_kwargs
 
 NAME = "umap_init"
 CASES = ("spectral", "random", "full_short")
@@ -81,8 +81,7 @@ def reference(inp: dict, strategy: str, rng=None) -> np.ndarray:
 
 
 def scanpy_function(case: str | None = None):
-    import scanpy as sc
-
+    sc = import_scanpy()
     return sc.tl.umap
 
 
