@@ -83,3 +83,7 @@ def _report(probe, results: Path = bench_matrix.RESULTS, out: Path = REPORT_DIR)
     start = time.perf_counter()
     written = bench_report.write_report(results, out, probe)
     _log(f"wrote {len(written)} files to {out} in {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":  # `python -m rngbench.bench_cli run --quick` works before cli.py registers the group
+    bench()

@@ -25,6 +25,7 @@ from .. import strategies
 from ._common import import_scanpy, quiet, scanpy_kwargs
 
 NAME = "downsample"
+TRACK_GENERATORS = True  # spawn is per item here: the count grows with the data
 CASES = ("per_cell", "total")
 
 
