@@ -30,6 +30,7 @@ ASV_RUNNER = "asv_runner==0.3.2"  # keep equal to the pin in pyproject's bench e
 PYTHON_SPEC = ">=3.12"  # scanpy >= 1.12 needs Python 3.12
 ENV_ROOT = REPO / ".asv" / "uv-envs"
 RESULTS = REPO / ".asv" / "results"
+FORK_SAFE_ENV = {"OMP_NUM_THREADS": "1", "NUMBA_THREADING_LAYER": "workqueue"}  # see benchmarks/__init__.py
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ def _write_sidecar(bench_envs: list[BenchEnv]) -> None:
 class _Worker:
     def __init__(self, be: BenchEnv):
         env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+        env.update({k: env.get(k, v) for k, v in FORK_SAFE_ENV.items()})  # same threading as the asv runs
         self.be = be
         self.proc = subprocess.Popen(
             [be.python, "-m", "rngbench.bench_probe"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
