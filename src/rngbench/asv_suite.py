@@ -2,7 +2,7 @@
 
 Every class is parametrised over ``dataset x case x strategy`` and has
 ``time_run`` and ``peakmem_run``; workloads that spawn per item
-(``TRACK_GENERATORS = True``: downsampling, scrublet) also have
+(``TRACK_GENERATORS = True``: downsampling) also have
 ``track_generators`` (bit generators created per call -- what spawning
 costs, as a count rather than a time).  For PCA and UMAP the count is fixed
 (at most one child per solver call / sub-task) and not worth a run.  asv names results
