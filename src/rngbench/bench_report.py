@@ -66,6 +66,21 @@ def _cell_status(value) -> str:
     return "ok"
 
 
+def _newest_per_environment(machine_dir: Path) -> list[dict]:
+    """One results document per environment: the newest (older commits' runs would duplicate rows)."""
+    newest: dict[str, dict] = {}
+    for path in sorted(machine_dir.glob("*.json")):
+        if path.name in ("machine.json", "envs.json"):
+            continue
+        doc = json.loads(path.read_text())
+        if "results" not in doc:
+            continue
+        env = doc.get("env_name") or doc.get("python") or path.name
+        if env not in newest or doc.get("date", 0) >= newest[env].get("date", 0):
+            newest[env] = doc
+    return list(newest.values())
+
+
 def read_results(results_dir: Path) -> pd.DataFrame:
     """Every asv result under ``results_dir`` as a tidy frame, one row per parameter combination."""
     index = _benchmark_index()
@@ -73,12 +88,7 @@ def read_results(results_dir: Path) -> pd.DataFrame:
     for machine_dir in sorted(p for p in Path(results_dir).iterdir() if p.is_dir()):
         sidecar_path = machine_dir / "envs.json"
         sidecar = json.loads(sidecar_path.read_text()) if sidecar_path.exists() else {}
-        for path in sorted(machine_dir.glob("*.json")):
-            if path.name in ("machine.json", "envs.json"):
-                continue
-            doc = json.loads(path.read_text())
-            if "results" not in doc:
-                continue
+        for doc in _newest_per_environment(machine_dir):
             versions = _versions_of(doc.get("python") or doc["params"].get("python", ""), sidecar)
             columns = doc["result_columns"]
             for name, entry in doc["results"].items():
