@@ -64,3 +64,31 @@ def test_report_writes_tables_and_one_chart_per_workload(tmp_path):
     assert not list((tmp_path / "out").glob(".*"))  # atomic writes leave no temp files
     assert "spawn/reuse" in (tmp_path / "out" / "README.md").read_text()
     assert isinstance(pd.read_csv(tmp_path / "out" / "results.csv"), pd.DataFrame)
+
+
+def _jsonc(path: Path) -> dict:
+    import re
+
+    return json.loads(re.sub(r"^\s*//.*$|\s+//[^\"\n]*$", "", path.read_text(), flags=re.M))
+
+
+def test_asv_runner_is_pinned_to_one_version_everywhere():
+    import tomllib
+
+    from rngbench import bench_matrix
+
+    pin = bench_matrix.ASV_RUNNER.split("==")[1]
+    assert bench_matrix.ASV_RUNNER in bench_matrix.requirements("1.12.4")
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert f"asv_runner=={pin}" in extras["bench"] and f"asv_runner=={pin}" in extras["test"]
+    conf = _jsonc(REPO / "asv.conf.json")
+    assert conf["matrix"]["req"]["asv_runner"] == [pin]
+    assert {"1.12.4", "1.13.0a2"} <= set(conf["matrix"]["req"]["scanpy"])
+    assert conf["default_benchmark_timeout"] >= 600  # the key asv reads (unknown keys are ignored)
+
+
+def test_environment_requirements_pin_scanpy_and_optionally_numpy():
+    from rngbench import bench_matrix
+
+    assert bench_matrix.requirements("1.13.0a2")[:2] == ["scanpy==1.13.0a2", "numpy"]
+    assert bench_matrix.requirements("1.12.4", "2.3.5")[1] == "numpy==2.3.5"

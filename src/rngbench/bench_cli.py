@@ -28,21 +28,23 @@ def bench() -> None:
 
 @bench.command("envs")
 @click.option("--scanpy", "versions", multiple=True, default=bench_matrix.SCANPY_VERSIONS, show_default=True)
-def envs_cmd(versions) -> None:
+@click.option("--numpy", "numpy_version", default=None, help="pin numpy in every environment (default: newest each scanpy accepts)")
+def envs_cmd(versions, numpy_version) -> None:
     """Build (or reuse) one uv environment per scanpy version and print its interpreter."""
-    for be in bench_matrix.build(versions, log=_log):
+    for be in bench_matrix.build(versions, log=_log, numpy_version=numpy_version):
         click.echo(f"scanpy {be.scanpy}\tnumpy {be.versions['numpy']}\t{be.python}")
 
 
 @bench.command("run")
 @click.option("--quick/--full", default=True, show_default=True, help="asv --quick (one sample each) or the full run")
 @click.option("--scanpy", "versions", multiple=True, default=bench_matrix.SCANPY_VERSIONS, show_default=True)
+@click.option("--numpy", "numpy_version", default=None, help="pin numpy in every environment (default: newest each scanpy accepts)")
 @click.option("--bench", "bench_regex", default=None, help="only benchmarks matching this regex (asv --bench)")
 @click.option("--rounds", default=15, show_default=True, help="rounds of the interleaved headline probe (0 skips it)")
 @click.option("--report/--no-report", default=True, show_default=True, help="write reports/benchmarks/ afterwards")
-def run_cmd(quick, versions, bench_regex, rounds, report) -> None:
+def run_cmd(quick, versions, numpy_version, bench_regex, rounds, report) -> None:
     """Build the environments, run asv in each, measure the headline ratios interleaved, write the report."""
-    bench_envs = bench_matrix.build(versions, log=_log)
+    bench_envs = bench_matrix.build(versions, log=_log, numpy_version=numpy_version)
     seconds = bench_matrix.run_asv(bench_envs, quick=quick, bench=bench_regex, log=_log)
     _log(f"asv run{' --quick' if quick else ''}: {seconds / 60:.1f} min for {len(bench_envs)} environment(s)")
     probe = None

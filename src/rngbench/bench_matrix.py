@@ -44,9 +44,9 @@ class BenchEnv:
         return str(self.env.executable)
 
 
-def requirements(scanpy_version: str) -> list[str]:
-    """scanpy pinned, numpy left free (uv picks the newest that scanpy's pins allow), asv_runner pinned."""
-    return [f"scanpy=={scanpy_version}", "numpy", ASV_RUNNER]
+def requirements(scanpy_version: str, numpy_version: str | None = None) -> list[str]:
+    """scanpy pinned, numpy pinned or left free (uv picks the newest scanpy allows), asv_runner pinned."""
+    return [f"scanpy=={scanpy_version}", f"numpy=={numpy_version}" if numpy_version else "numpy", ASV_RUNNER]
 
 
 def _installed_versions(env: envs.Environment) -> dict:
@@ -55,13 +55,17 @@ def _installed_versions(env: envs.Environment) -> dict:
     return json.loads(out.stdout)
 
 
-def build(scanpy_versions=SCANPY_VERSIONS, root: Path = ENV_ROOT, log=print) -> list[BenchEnv]:
-    """One cached uv environment per scanpy version, on the newest discovered Python >= 3.12."""
+def build(scanpy_versions=SCANPY_VERSIONS, root: Path = ENV_ROOT, log=print, numpy_version: str | None = None) -> list[BenchEnv]:
+    """One cached uv environment per scanpy version, on the newest discovered Python >= 3.12.
+
+    ``numpy_version`` pins numpy in every environment (the numpy axis of the
+    matrix); by default each gets the newest numpy its scanpy accepts.
+    """
     python = envs.find_python(PYTHON_SPEC)
     built = []
     for version in scanpy_versions:
-        log(f"environment: scanpy {version} on Python {'.'.join(map(str, python.version))}")
-        env = envs.build_env(requirements(version), python, root)
+        log(f"environment: scanpy {version}, numpy {numpy_version or 'newest'}, Python {'.'.join(map(str, python.version))}")
+        env = envs.build_env(requirements(version, numpy_version), python, root)
         built.append(BenchEnv(version, env, _installed_versions(env)))
     return built
 
