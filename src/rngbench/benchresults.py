@@ -81,7 +81,22 @@ def _benchmark_info(results_dir: Path) -> dict:
         raise ResultsError(f"cannot read {path}: {exc}") from None
 
 
-def read_result_file(path: Path, info: dict | None = None) -> list[Measurement]:
+VERSIONS_FILE = "rngbench-envs.json"
+"""Beside asv's results: ``{env_name: {package: version}}`` for environments rngbench built
+(asv records no requirements for ``-E existing`` environments)."""
+
+
+def _env_versions(results_dir: Path) -> dict:
+    path = results_dir / VERSIONS_FILE
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ResultsError(f"cannot read {path}: {exc}") from None
+
+
+def read_result_file(path: Path, info: dict | None = None, versions: dict | None = None) -> list[Measurement]:
     """Every measurement in one asv result file (``<machine>/<commit>-<env>.json``)."""
     from asv import util
     from asv.results import Results
@@ -89,6 +104,8 @@ def read_result_file(path: Path, info: dict | None = None) -> list[Measurement]:
     path = Path(path)
     if info is None:
         info = _benchmark_info(path.parent.parent)
+    if versions is None:
+        versions = _env_versions(path.parent.parent)
     try:
         result = Results.load(str(path))
     except (OSError, util.UserError, ValueError, KeyError, TypeError) as exc:
@@ -96,6 +113,8 @@ def read_result_file(path: Path, info: dict | None = None) -> list[Measurement]:
     env = dict(result.params)
     env["env_name"] = result.env_name
     env["commit_hash"] = result.commit_hash
+    env["requirements"] = dict(result._requirements or {})
+    env["versions"] = dict(versions.get(result.env_name, {}))
     out = []
     for key in sorted(result.get_all_result_keys()):
         params = result.get_result_params(key)
@@ -131,9 +150,9 @@ def read_results(paths: Iterable[Path]) -> list[Measurement]:
             files = result_files(path)
             if not files:
                 raise ResultsError(f"no asv result files under {path}")
-            info = _benchmark_info(path)
+            info, versions = _benchmark_info(path), _env_versions(path)
             for file in files:
-                out.extend(read_result_file(file, info))
+                out.extend(read_result_file(file, info, versions))
         elif path.is_file():
             out.extend(read_result_file(path))
         else:
