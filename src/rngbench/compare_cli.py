@@ -90,3 +90,171 @@ def overhead(results: tuple[Path, ...], budgets_path: Path, json_out: Path | Non
     passed = sum(c.status == "pass" for c in checks)
     console.print(f"{passed} within budget, {len(bad)} broken, {len(checks) - passed - len(bad)} n/a or no data")
     sys.exit(1 if bad else 0)
+
+
+# ----------------------------------------------------------------------------- compare
+
+
+def print_rows(report) -> None:
+    from rngbench.comment import CHANGE_LABEL, human
+    from rngbench.significance import IMPROVEMENT, REGRESSION
+
+    shown = [r for r in report.rows if r.change in (REGRESSION, IMPROVEMENT)]
+    shown.sort(key=lambda r: (r.change != REGRESSION, -(r.ratio or 1) if r.change == REGRESSION else (r.ratio or 1)))
+    table = Table(title=f"{report.base.label} → {report.head.label} (factor {report.factor:g}, asv's test)")
+    for col in ("change", "before", "after", "ratio", "benchmark (parameter)"):
+        table.add_column(col, overflow="fold")
+    for r in shown:
+        m = r.measurement
+        table.add_row(CHANGE_LABEL[r.change], human(r.before.value, m.unit, r.before.stats),
+                      human(r.after.value, m.unit, r.after.stats), f"{r.ratio:.2f}", m.label,
+                      style="red" if r.change == REGRESSION else "green")
+    if shown:
+        console.print(table)
+    counts = report.counts()
+    console.print(", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "no benchmarks")
+
+
+def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tuple[str, ...],
+              attribute: tuple[str, ...], rounds: int, factor: float, work: Path):
+    from rngbench import comparing
+
+    if factor <= 1:
+        fail(f"--factor must be above 1 (got {factor})")
+    if rounds < 1:
+        fail("--rounds must be at least 1")
+    try:
+        defaults, default_python = comparing.read_defaults(suite)
+    except comparing.CompareError as exc:
+        fail(str(exc))
+    return comparing.Settings(suite=suite, defaults=list(with_) if with_ else defaults,
+                              python=python or default_python, bench=list(bench), attributes=list(attribute),
+                              rounds=rounds, factor=factor, work=work / "compare", env_root=work / "envs")
+
+
+@click.command()
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@click.option("--factor", type=float, default=1.1, show_default=True,
+              help="Flag a change only beyond this ratio (and if asv's test finds it significant).")
+@click.option("--rounds", type=int, default=4, show_default=True, help="Interleaved rounds (both sides each round).")
+@click.option("--bench", "-b", multiple=True, help="Only benchmarks matching this regex (asv --bench); repeatable.")
+@click.option("--with", "with_", multiple=True,
+              help="Requirement of both sides (default: [compare] in benchmarks/matrix.toml); repeatable.")
+@click.option("--python", default=None, help="Python version spec for the environments (e.g. '>=3.12').")
+@click.option("--attribute", "-a", multiple=True, help="asv benchmark attribute override, e.g. repeat=5.")
+@click.option("--suite", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
+              help="Directory holding the suite's benchmarks/ (inside a git repository).")
+@click.option("--work", type=click.Path(path_type=Path), default=Path(".rngbench-cache"), show_default=True,
+              help="Cache: environments, exported revisions, results.")
+@click.option("--markdown", "md_out", type=click.Path(path_type=Path), help="Write the pull-request comment here.")
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the rows as JSON here.")
+@click.option("--calibrate", is_flag=True, help="A/A runs: measure this runner's noise and recommend a factor.")
+@click.option("--runs", type=int, default=3, show_default=True, help="With --calibrate: how many A/A comparisons.")
+@click.option("--slowdown", type=float, default=1.3, show_default=True,
+              help="With --calibrate: HEAD's samples are multiplied by this and must be flagged.")
+def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, work, md_out, json_out,
+            calibrate, runs, slowdown) -> None:
+    """Compare BASE and HEAD on this machine: git revisions of the suite, or environments.
+
+    \b
+    rngbench compare HEAD~1 HEAD                        two revisions of the suite, one environment
+    rngbench compare scanpy==1.12.4 scanpy==1.13.0a2    two environments, the working tree's suite
+    rngbench compare numpy==2.4.6 ./dist/numpy-*.whl    a wheel or a local checkout works too
+    rngbench compare --calibrate                        A/A: this runner's noise and a factor for it
+
+    Exit 1 when a benchmark got significantly slower (or started failing).
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from rngbench import asvrun, comment, comparing, envs, sides
+
+    settings = _settings(suite, with_, python, bench, attribute, rounds, factor, work)
+    try:
+        repo = sides.git_root(suite.resolve())
+        if calibrate:
+            spec = sides.parse(base, repo) if base else sides.SideSpec("working tree")
+            if head:
+                fail("--calibrate compares one side with itself: give at most one side")
+        else:
+            if not base or not head:
+                fail("give BASE and HEAD (or --calibrate)")
+            base_spec, head_spec = sides.parse(base, repo), sides.parse(head, repo)
+    except sides.SideError as exc:
+        fail(str(exc))
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=console) as progress:
+            if calibrate:
+                if runs < 1 or slowdown <= 1:
+                    fail("--runs must be >= 1 and --slowdown above 1")
+                task = progress.add_task("A/A calibration", total=runs * rounds * 2)
+                result = comparing.calibrate(spec, settings, runs, slowdown,
+                                             on_round=lambda run, r, s: progress.update(
+                                                 task, advance=1, description=f"A/A run {run + 1}, round {r + 1}, {s}"))
+            else:
+                task = progress.add_task("comparing", total=rounds * 2)
+                report, _, _ = comparing.compare_sides(base_spec, head_spec, settings, on_round=lambda r, s: progress.update(
+                    task, advance=1, description=f"round {r + 1}/{rounds}: {s}"))
+    except (comparing.CompareError, sides.SideError, envs.EnvError, asvrun.RunError) as exc:
+        fail(str(exc))
+
+    if calibrate:
+        print_calibration(result)
+        if json_out:
+            atomic.write_text(json_out, json.dumps(result.as_dict(), indent=1, sort_keys=True) + "\n")
+        ok = not any(result.aa_flagged) and all(f == n for f, n in result.slow_flagged)
+        sys.exit(0 if ok else 1)
+
+    print_rows(report)
+    text = comment.render(report)
+    if md_out:
+        atomic.write_text(md_out, text)
+        console.print(f"wrote {md_out}")
+    else:
+        click.echo(text)
+    if json_out:
+        atomic.write_text(json_out, json.dumps(rows_json(report), indent=1) + "\n")
+    sys.exit(1 if report.regressed else 0)
+
+
+def rows_json(report) -> dict:
+    def side(m):
+        if m is None:
+            return None
+        return {"value": m.value if m.value is None or m.value == m.value else "n/a", "samples": m.samples}
+
+    return {
+        "base": {"label": report.base.label, "versions": report.base.versions, "commit": report.base.commit},
+        "head": {"label": report.head.label, "versions": report.head.versions, "commit": report.head.commit},
+        "factor": report.factor, "rounds": report.rounds, "machine": report.machine,
+        "rows": [{"benchmark": r.measurement.benchmark, "params": dict(r.measurement.params), "change": r.change,
+                  "ratio": r.ratio, "before": side(r.before), "after": side(r.after)} for r in report.rows],
+    }
+
+
+def print_calibration(result) -> None:
+    import statistics
+
+    table = Table(title=f"A/A spread per benchmark ({len(result.aa_flagged)} runs)")
+    for col in ("benchmark (parameter)", "A/A ratios", "worst"):
+        table.add_column(col, overflow="fold")
+    for label, ratios in sorted(result.spread.items()):
+        worst = max(max(r, 1 / r) for r in ratios)
+        table.add_row(label, " ".join(f"{r:.3f}" for r in ratios), f"{worst:.3f}")
+    console.print(table)
+    all_ratios = [r for ratios in result.spread.values() for r in ratios]
+    if all_ratios:
+        console.print(f"A/A ratio median {statistics.median(all_ratios):.3f}, "
+                      f"range {min(all_ratios):.3f}–{max(all_ratios):.3f}")
+    console.print(f"A/A flagged per run (must be 0): {result.aa_flagged}")
+    console.print(f"{result.slowdown:g}x slowdown flagged per run (must be all): "
+                  f"{[f'{f}/{n}' for f, n in result.slow_flagged]}")
+    console.print(f"recommended --factor for this runner: {result.recommended:g} (used: {result.factor:g})")
+
+
+@click.command()
+def nightly() -> None:
+    """(in progress)"""
+    fail("not yet")

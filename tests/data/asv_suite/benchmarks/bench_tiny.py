@@ -29,7 +29,7 @@ class DownsampleReference:
     number = 1
     repeat = (10, 10, 5.0)
     rounds = 1
-    warmup_time = 0.0
+    warmup_time = 0.02
 
     def setup(self, dataset, case, strategy):
         if case == "total" and strategy == "spawn":
@@ -46,7 +46,7 @@ class PcaReference:
     number = 1
     repeat = (10, 10, 5.0)
     rounds = 1
-    warmup_time = 0.0
+    warmup_time = 0.02
 
     def time_run(self, dataset, case, strategy):
         _work(strategy, 4, 20_000)
