@@ -71,6 +71,7 @@ class AsvSide:
             "build_command": [],
             "install_command": ["in-dir={env_dir} python -c pass"],
             "uninstall_command": ["in-dir={env_dir} python -c pass"],
+            "launch_method": "forkserver",  # import the suite once per round, fork per benchmark
         }
         atomic.write_text(self.config, json.dumps(conf, indent=1) + "\n")
 

@@ -145,6 +145,8 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
 @click.option("--attribute", "-a", multiple=True, help="asv benchmark attribute override, e.g. repeat=5.")
 @click.option("--suite", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
               help="Directory holding the suite's benchmarks/ (inside a git repository).")
+@click.option("--suite-rev", default=None,
+              help="Git revision of the suite for sides that name an environment (default: the working tree).")
 @click.option("--work", type=click.Path(path_type=Path), default=Path(".rngbench-cache"), show_default=True,
               help="Cache: environments, exported revisions, results.")
 @click.option("--markdown", "md_out", type=click.Path(path_type=Path), help="Write the pull-request comment here.")
@@ -153,7 +155,7 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
 @click.option("--runs", type=int, default=3, show_default=True, help="With --calibrate: how many A/A comparisons.")
 @click.option("--slowdown", type=float, default=1.3, show_default=True,
               help="With --calibrate: HEAD's samples are multiplied by this and must be flagged.")
-def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, work, md_out, json_out,
+def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, suite_rev, work, md_out, json_out,
             calibrate, runs, slowdown) -> None:
     """Compare BASE and HEAD on this machine: git revisions of the suite, or environments.
 
@@ -172,6 +174,10 @@ def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, 
     settings = _settings(suite, with_, python, bench, attribute, rounds, factor, work)
     try:
         repo = sides.git_root(suite.resolve())
+        if suite_rev:
+            settings.suite_rev = sides.resolve_revision(repo, suite_rev)
+            if settings.suite_rev is None:
+                fail(f"--suite-rev {suite_rev!r} is not a git revision of the suite")
         if calibrate:
             spec = sides.parse(base, repo) if base else sides.SideSpec("working tree")
             if head:

@@ -45,6 +45,7 @@ class Settings:
     work: Path = Path(".rngbench-cache/compare")
     env_root: Path = Path(".rngbench-cache/envs")
     extra_env: dict = field(default_factory=dict)  # environment variables for the benchmark processes
+    suite_rev: str | None = None  # the suite revision for sides that name an environment (None: working tree)
 
 
 def read_defaults(suite: Path) -> tuple[list[str], str]:
@@ -70,9 +71,10 @@ def prepare(name: str, spec: sides.SideSpec, settings: Settings, run_dir: Path) 
     suite = settings.suite.resolve()
     repo = sides.git_root(suite)
     relative = suite.relative_to(repo)
-    if spec.revision:
-        suite_dir = sides.export_revision(repo, spec.revision, settings.work.resolve() / "suites") / relative
-        commit = spec.revision
+    revision = spec.revision or settings.suite_rev
+    if revision:
+        suite_dir = sides.export_revision(repo, revision, settings.work.resolve() / "suites") / relative
+        commit = revision
     else:
         suite_dir = suite
         commit = sides.git(repo, "rev-parse", "HEAD")
@@ -111,8 +113,12 @@ def scaled(ms: list[Measurement], factor: float) -> list[Measurement]:
     """The same measurements with every sample multiplied by ``factor`` (the injected slowdown)."""
     out = []
     for m in ms:
-        if m.samples is None or m.value is None or math.isnan(m.value):
+        if m.value is None or math.isnan(m.value):
             out.append(m)
+            continue
+        if not m.samples:  # a track_ (or a single-sample) result: asv judges it by the factor alone
+            stats = {k: (v * factor if k.startswith(("ci_", "q_")) else v) for k, v in (m.stats or {}).items()}
+            out.append(replace(m, value=m.value * factor, stats=stats or m.stats))
             continue
         samples = tuple(s * factor for s in m.samples)
         value, stats = pooled(list(samples), (m.stats or {}).get("number") or 1)
