@@ -213,13 +213,12 @@ def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, 
         ok = not any(result.aa_flagged) and all(f == n for f, n in result.slow_flagged)
         sys.exit(0 if ok else 1)
 
-    print_rows(report)
     text = comment.render(report)
+    click.echo(text)
+    print_rows(report)
     if md_out:
         atomic.write_text(md_out, text)
         console.print(f"wrote {md_out}")
-    else:
-        click.echo(text)
     if json_out:
         atomic.write_text(json_out, json.dumps(rows_json(report), indent=1) + "\n")
     sys.exit(1 if report.regressed else 0)
