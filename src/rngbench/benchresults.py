@@ -96,6 +96,23 @@ def _env_versions(results_dir: Path) -> dict:
         raise ResultsError(f"cannot read {path}: {exc}") from None
 
 
+_PYTHON_VERSIONS: dict[str, dict] = {}
+
+
+def _versions_from_python(python: str) -> dict:
+    """For ``-E existing`` results without rngbench's record: ask the environment, if it still exists."""
+    if not python or "/" not in python or not Path(python).is_file():
+        return {}
+    if python not in _PYTHON_VERSIONS:
+        from .asvrun import RunError, installed_versions
+
+        try:
+            _PYTHON_VERSIONS[python] = installed_versions(Path(python))
+        except (RunError, OSError, ValueError):
+            _PYTHON_VERSIONS[python] = {}
+    return dict(_PYTHON_VERSIONS[python])
+
+
 def read_result_file(path: Path, info: dict | None = None, versions: dict | None = None) -> list[Measurement]:
     """Every measurement in one asv result file (``<machine>/<commit>-<env>.json``)."""
     from asv import util
@@ -114,7 +131,7 @@ def read_result_file(path: Path, info: dict | None = None, versions: dict | None
     env["env_name"] = result.env_name
     env["commit_hash"] = result.commit_hash
     env["requirements"] = dict(result._requirements or {})
-    env["versions"] = dict(versions.get(result.env_name, {}))
+    env["versions"] = dict(versions.get(result.env_name, {})) or _versions_from_python(env.get("python", ""))
     out = []
     for key in sorted(result.get_all_result_keys()):
         params = result.get_result_params(key)
