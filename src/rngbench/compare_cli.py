@@ -201,8 +201,13 @@ def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, 
                                                  task, advance=1, description=f"A/A run {run + 1}, round {r + 1}, {s}"))
             else:
                 task = progress.add_task("comparing", total=rounds * 2)
-                report, _, _ = comparing.compare_sides(base_spec, head_spec, settings, on_round=lambda r, s: progress.update(
-                    task, advance=1, description=f"round {r + 1}/{rounds}: {s}"))
+
+                def on_round(r: int, side: str) -> None:
+                    if not progress.console.is_terminal:  # CI logs get a line per step instead of a bar
+                        progress.console.print(f"round {r + 1}/{rounds}: {side} measured")
+                    progress.update(task, advance=1, description=f"round {r + 1}/{rounds}: {side}")
+
+                report, _, _ = comparing.compare_sides(base_spec, head_spec, settings, on_round=on_round)
     except (comparing.CompareError, sides.SideError, envs.EnvError, asvrun.RunError) as exc:
         fail(str(exc))
 
