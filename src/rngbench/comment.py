@@ -159,10 +159,19 @@ def render(report: Report) -> str:
         out += _table(unchanged)
         out += ["", "</details>", ""]
     if trouble:
+        # n/a on both sides is the normal state of an impossible combination: counted, collapsed
+        both_na = [r for r in trouble if _state(r.before) == _state(r.after) == "n/a"]
+        listed = [r for r in trouble if r not in both_na]
         out += ["### Failures and n/a", ""]
-        for r in trouble:
+        for r in listed:
             out.append(f"- {CHANGE_LABEL[r.change]}: {code(r.measurement.label)}"
                        f" (before: {_state(r.before)}, after: {_state(r.after)})")
+        if listed:
+            out.append("")
+        if both_na:
+            out += ["<details>", f"<summary>n/a on both sides ({len(both_na)})</summary>", ""]
+            out += [f"- {code(r.measurement.label)}" for r in both_na]
+            out += ["", "</details>"]
         out.append("")
     out += ["### Machine and versions", "", "| | Before | After |", "|---|---|---|"]
     out.append(f"| side | {code(report.base.label)} | {code(report.head.label)} |")
