@@ -146,10 +146,23 @@ def _row_key(m: Measurement, budget: Budget) -> tuple:
     return (m.benchmark, free, *env)
 
 
-def _label(key: tuple) -> str:
+def _env_labels(run: list[Measurement]) -> dict[str, str]:
+    """A short name per environment of a run: the package versions that differ between its environments."""
+    by_env: dict[str, dict[str, str]] = {}
+    for m in run:
+        by_env.setdefault(m.env.get("env_name", ""), env_versions(m))
+    if len(by_env) < 2:
+        return {name: "" for name in by_env}
+    packages = sorted({p for v in by_env.values() for p in v})
+    varying = [p for p in packages if len({v.get(p) for v in by_env.values()}) > 1]
+    return {name: ", ".join(f"{p} {v[p]}" for p in varying if p in v) or name for name, v in by_env.items()}
+
+
+def _label(key: tuple, env_labels: dict[str, str]) -> str:
     benchmark, free = key[0], key[1]
     inner = ", ".join(f"{k}={v}" for k, v in free)
-    env = f" [{key[2]}]" if len(key) > 2 and key[2] else ""
+    env_label = env_labels.get(key[2], key[2]) if len(key) > 2 else ""
+    env = f" [{env_label}]" if env_label else ""
     return f"{benchmark}({inner}){env}" if inner else f"{benchmark}{env}"
 
 
@@ -166,6 +179,7 @@ def evaluate(budgets: list[Budget], measurements: list[Measurement]) -> list[Che
     for budget in budgets:
         found = False
         for run in runs.values():
+            env_labels = _env_labels(run)
             pool = [m for m in run if fnmatch.fnmatchcase(m.benchmark, budget.benchmark)
                     and _matches(m, budget.where, run)]
             rows: dict[tuple, dict[str, Measurement]] = defaultdict(dict)
@@ -181,7 +195,7 @@ def evaluate(budgets: list[Budget], measurements: list[Measurement]) -> list[Che
                     status = PASS if ratio <= budget.max else FAIL
                 else:
                     ratio, status = None, NA
-                checks.append(Check(budget, _label(key), ratio, status, num, den))
+                checks.append(Check(budget, _label(key, env_labels), ratio, status, num, den))
         if not found:
             checks.append(Check(budget, budget.benchmark, None, NO_DATA))
     return checks
