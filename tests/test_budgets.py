@@ -119,3 +119,11 @@ def test_failed_measurement_is_na_not_a_failure():
     assert [c.status for c in checks] == ["n/a"]
     assert budgets.evaluate([budget], [])[0].status == "no data"
     assert budgets.broken(budgets.evaluate([budget], []), strict=True)
+
+
+def test_rows_of_one_budget_in_several_environments_name_the_environment():
+    budget = budgets.Budget("g/l", "bench_x.*", {"strategy": "Generator"}, {"strategy": "legacy"}, 1.5)
+    ms = [_m("Generator", 1.0, "1.13.0a2"), _m("legacy", 1.0, "1.13.0a2"), _m("legacy", 1.0, "1.12.4")]
+    labels = sorted(c.label for c in budgets.evaluate([budget], ms))
+    assert labels == ["bench_x.XScanpy.time_run(dataset=d) [scanpy 1.12.4]",
+                      "bench_x.XScanpy.time_run(dataset=d) [scanpy 1.13.0a2]"]
