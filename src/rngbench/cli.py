@@ -209,5 +209,11 @@ def ingest(store_path: Path, recorded: Path) -> None:
     click.echo(f"stored numpy {version}")
 
 
+from rngbench.compare_cli import compare, nightly, overhead  # noqa: E402  (issue 4: benchmark comparisons)
+
+main.add_command(compare)
+main.add_command(overhead)
+main.add_command(nightly)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

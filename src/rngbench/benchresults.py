@@ -1,0 +1,186 @@
+"""asv result files, flattened to one :class:`Measurement` per benchmark and parameter combination.
+
+Comparisons, comments and overhead budgets all work on single measurements
+("``time_run`` for dataset X, case Y, strategy Z"), while asv stores one
+record per benchmark with a cartesian product of parameters.  Reading goes
+through :class:`asv.results.Results` (asv's own loader, so format versions
+and upgrades are asv's business, not ours); parameter names and units come
+from the ``benchmarks.json`` asv writes beside the results.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ResultsError(RuntimeError):
+    """A one-line reason why result files could not be read."""
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One benchmark at one parameter combination, as asv measured it.
+
+    ``value`` is asv's estimate (the median of ``samples``); ``None`` means the
+    benchmark failed, NaN that it was skipped (n/a: asv's ``NotImplementedError``
+    in ``setup``).
+    """
+
+    benchmark: str
+    params: tuple[tuple[str, str], ...] = ()  # (parameter name, value as asv's repr)
+    value: float | None = None
+    samples: tuple[float, ...] | None = None
+    stats: dict | None = None
+    unit: str | None = None
+    env: dict = field(default_factory=dict, compare=False, hash=False)  # result-file params: machine, python, requirements
+
+    @property
+    def key(self) -> tuple[str, tuple[tuple[str, str], ...]]:
+        return (self.benchmark, self.params)
+
+    @property
+    def param_values(self) -> dict[str, str]:
+        """Parameter values without asv's quotes: ``{'strategy': 'spawn'}``."""
+        return {name: unquote(value) for name, value in self.params}
+
+    @property
+    def label(self) -> str:
+        """asv's own spelling: ``name(value1, value2)``."""
+        if not self.params:
+            return self.benchmark
+        return f"{self.benchmark}({', '.join(v for _, v in self.params)})"
+
+    @property
+    def failed(self) -> bool:
+        return self.value is None
+
+    @property
+    def skipped(self) -> bool:
+        return self.value is not None and math.isnan(self.value)
+
+
+def unquote(value: str) -> str:
+    """asv stores parameter values as reprs (``"'spawn'"``); budgets and tables want ``spawn``."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def _benchmark_info(results_dir: Path) -> dict:
+    path = results_dir / "benchmarks.json"
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ResultsError(f"cannot read {path}: {exc}") from None
+
+
+VERSIONS_FILE = "rngbench-envs.json"
+"""Beside asv's results: ``{env_name: {package: version}}`` for environments rngbench built
+(asv records no requirements for ``-E existing`` environments)."""
+
+
+def _env_versions(results_dir: Path) -> dict:
+    path = results_dir / VERSIONS_FILE
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ResultsError(f"cannot read {path}: {exc}") from None
+
+
+_PYTHON_VERSIONS: dict[str, dict] = {}
+
+
+def _versions_from_python(python: str) -> dict:
+    """For ``-E existing`` results without rngbench's record: ask the environment, if it still exists."""
+    if not python or "/" not in python or not Path(python).is_file():
+        return {}
+    if python not in _PYTHON_VERSIONS:
+        from .asvrun import RunError, installed_versions
+
+        try:
+            _PYTHON_VERSIONS[python] = installed_versions(Path(python))
+        except (RunError, OSError, ValueError):
+            _PYTHON_VERSIONS[python] = {}
+    return dict(_PYTHON_VERSIONS[python])
+
+
+def read_result_file(path: Path, info: dict | None = None, versions: dict | None = None) -> list[Measurement]:
+    """Every measurement in one asv result file (``<machine>/<commit>-<env>.json``)."""
+    from asv import util
+    from asv.results import Results
+
+    path = Path(path)
+    if info is None:
+        info = _benchmark_info(path.parent.parent)
+    if versions is None:
+        versions = _env_versions(path.parent.parent)
+    try:
+        result = Results.load(str(path))
+    except (OSError, util.UserError, ValueError, KeyError, TypeError) as exc:
+        raise ResultsError(f"{path} is not an asv result file: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    env = dict(result.params)
+    env["env_name"] = result.env_name
+    env["commit_hash"] = result.commit_hash
+    env["requirements"] = dict(result._requirements or {})
+    env["versions"] = dict(versions.get(result.env_name, {})) or _versions_from_python(env.get("python", ""))
+    out = []
+    for key in sorted(result.get_all_result_keys()):
+        params = result.get_result_params(key)
+        meta = info.get(key, {})
+        names = list(meta.get("param_names") or [f"param{i + 1}" for i in range(len(params))])
+        values = result.get_result_value(key, params)
+        stats = result.get_result_stats(key, params)
+        samples = result.get_result_samples(key, params)
+        combos = list(itertools.product(*params)) if params else [()]
+        for i, combo in enumerate(combos):
+            out.append(Measurement(
+                benchmark=key,
+                params=tuple(zip(names, combo)),
+                value=values[i],
+                samples=None if samples[i] is None else tuple(samples[i]),
+                stats=stats[i],
+                unit=meta.get("unit"),
+                env=env,
+            ))
+    return out
+
+
+def result_files(results_dir: Path) -> list[Path]:
+    """asv result files under a results directory (not ``machine.json`` / ``benchmarks.json``)."""
+    return sorted(p for p in Path(results_dir).glob("*/*.json") if p.name != "machine.json")
+
+
+def read_results(paths: Iterable[Path]) -> list[Measurement]:
+    """Measurements from result files, or from every file under results directories."""
+    out: list[Measurement] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files = result_files(path)
+            if not files:
+                raise ResultsError(f"no asv result files under {path}")
+            info, versions = _benchmark_info(path), _env_versions(path)
+            for file in files:
+                out.extend(read_result_file(file, info, versions))
+        elif path.is_file():
+            out.extend(read_result_file(path))
+        else:
+            raise ResultsError(f"{path} does not exist")
+    return out
+
+
+def by_key(measurements: Iterable[Measurement]) -> dict:
+    return {m.key: m for m in measurements}
+
+
+def iter_labels(measurements: Iterable[Measurement]) -> Iterator[str]:
+    for m in measurements:
+        yield m.label

@@ -1,0 +1,206 @@
+"""Overhead budgets: limits on ratios of two measurements taken in the same run.
+
+A maintainer changing RNG code wants to know "did spawning get more
+expensive relative to reusing", not "is this runner fast today": ratios of
+two measurements from one run cancel the machine out, absolute times do not.
+So a budget (``benchmarks/budgets.toml``) names one benchmark (wildcards
+allowed), a ``numerator`` and a ``denominator`` selector, and a ``max``
+ratio.  Selectors match parameter values (``strategy = "spawn"``) and, with an
+``env.`` prefix, package versions of the environment the result came from
+(``"env.scanpy" = "newest"`` / ``"previous"`` / an exact version), which is
+how "legacy path of the newest scanpy / legacy path of the previous release"
+is written.  Parameters that no selector and no ``where`` mentions are free:
+each of their combinations (every dataset, every workload a wildcard
+matches) is checked as its own row.  Measurements are only ever paired
+within one commit on one machine -- one run.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from .benchresults import Measurement
+
+PASS, FAIL, NA, NO_DATA = "pass", "FAIL", "n/a", "no data"
+
+
+class BudgetError(ValueError):
+    """A one-line reason why the budgets file cannot be used."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    name: str
+    benchmark: str
+    numerator: dict[str, str]
+    denominator: dict[str, str]
+    max: float
+    where: dict[str, str] = field(default_factory=dict)
+    why: str = ""
+
+    @property
+    def selector_keys(self) -> set[str]:
+        return set(self.numerator) | set(self.denominator) | set(self.where)
+
+
+@dataclass(frozen=True)
+class Check:
+    budget: Budget
+    label: str  # the benchmark and the free parameters of this row
+    ratio: float | None
+    status: str
+    numerator: Measurement | None = None
+    denominator: Measurement | None = None
+
+    def as_dict(self) -> dict:
+        return {"budget": self.budget.name, "row": self.label, "ratio": self.ratio, "max": self.budget.max,
+                "status": self.status}
+
+
+_KEYS = {"name", "benchmark", "numerator", "denominator", "max", "where", "why"}
+
+
+def load(path: Path) -> list[Budget]:
+    """Read and validate a budgets file; any mistake is one line naming the budget and the key."""
+    try:
+        doc = tomllib.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise BudgetError(f"no budgets file at {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise BudgetError(f"{path}: {exc}") from None
+    entries = doc.get("budget")
+    if not isinstance(entries, list) or not entries:
+        raise BudgetError(f"{path}: no [[budget]] tables")
+    budgets = []
+    for i, entry in enumerate(entries, 1):
+        where = f"{path}: budget {i} ({entry.get('name', 'unnamed')})"
+        unknown = set(entry) - _KEYS
+        if unknown:
+            raise BudgetError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_KEYS))})")
+        for key in ("name", "benchmark", "numerator", "denominator", "max"):
+            if key not in entry:
+                raise BudgetError(f"{where}: missing {key!r}")
+        for key in ("numerator", "denominator", "where"):
+            value = entry.get(key, {})
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                raise BudgetError(f"{where}: {key!r} must be a table of strings, e.g. {{ strategy = \"spawn\" }}")
+        if not isinstance(entry["max"], (int, float)) or isinstance(entry["max"], bool) or entry["max"] <= 0:
+            raise BudgetError(f"{where}: 'max' must be a positive number (a ratio)")
+        if entry["numerator"] == entry["denominator"]:
+            raise BudgetError(f"{where}: numerator and denominator select the same measurement")
+        budgets.append(Budget(entry["name"], entry["benchmark"], dict(entry["numerator"]), dict(entry["denominator"]),
+                              float(entry["max"]), dict(entry.get("where", {})), entry.get("why", "")))
+    return budgets
+
+
+def env_versions(m: Measurement) -> dict[str, str]:
+    """Package versions of the environment a measurement came from (asv's requirements, or rngbench's record)."""
+    versions = dict(m.env.get("versions") or {})
+    for key, value in (m.env.get("requirements") or {}).items():
+        versions.setdefault(key.removeprefix("req-"), str(value).lstrip("="))
+    return versions
+
+
+def _resolve(value: str, package: str, pool: list[Measurement]) -> str | None:
+    """``newest`` / ``previous`` among the versions of ``package`` present in this run."""
+    if value not in ("newest", "previous"):
+        return value
+    found = set()
+    for m in pool:
+        v = env_versions(m).get(package)
+        if v:
+            try:
+                found.add(Version(v))
+            except InvalidVersion:
+                continue
+    ordered = sorted(found)
+    index = -1 if value == "newest" else -2
+    return str(ordered[index]) if len(ordered) >= -index else None
+
+
+def _matches(m: Measurement, selector: dict[str, str], pool: list[Measurement]) -> bool:
+    params = m.param_values
+    for key, want in selector.items():
+        if key.startswith("env."):
+            package = key[4:]
+            resolved = _resolve(want, package, pool)
+            have = env_versions(m).get(package)
+            if resolved is None or have is None or Version(have) != Version(resolved):
+                return False
+        elif params.get(key) != want:
+            return False
+    return True
+
+
+def _row_key(m: Measurement, budget: Budget) -> tuple:
+    free = tuple((k, v) for k, v in m.param_values.items() if k not in budget.selector_keys)
+    uses_env = any(k.startswith("env.") for k in budget.selector_keys)
+    env = () if uses_env else (m.env.get("env_name", ""),)
+    return (m.benchmark, free, *env)
+
+
+def _env_labels(run: list[Measurement]) -> dict[str, str]:
+    """A short name per environment of a run: the package versions that differ between its environments."""
+    by_env: dict[str, dict[str, str]] = {}
+    for m in run:
+        by_env.setdefault(m.env.get("env_name", ""), env_versions(m))
+    if len(by_env) < 2:
+        return {name: "" for name in by_env}
+    packages = sorted({p for v in by_env.values() for p in v})
+    varying = [p for p in packages if len({v.get(p) for v in by_env.values()}) > 1]
+    return {name: ", ".join(f"{p} {v[p]}" for p in varying if p in v) or name for name, v in by_env.items()}
+
+
+def _label(key: tuple, env_labels: dict[str, str]) -> str:
+    benchmark, free = key[0], key[1]
+    inner = ", ".join(f"{k}={v}" for k, v in free)
+    env_label = env_labels.get(key[2], key[2]) if len(key) > 2 else ""
+    env = f" [{env_label}]" if env_label else ""
+    return f"{benchmark}({inner}){env}" if inner else f"{benchmark}{env}"
+
+
+def _usable(m: Measurement | None) -> bool:
+    return m is not None and m.value is not None and not math.isnan(m.value) and m.value > 0
+
+
+def evaluate(budgets: list[Budget], measurements: list[Measurement]) -> list[Check]:
+    """One check per budget and free-parameter combination, per run (commit and machine)."""
+    runs: dict[tuple, list[Measurement]] = defaultdict(list)
+    for m in measurements:
+        runs[(m.env.get("commit_hash", ""), m.env.get("machine", ""))].append(m)
+    checks: list[Check] = []
+    for budget in budgets:
+        found = False
+        for run in runs.values():
+            env_labels = _env_labels(run)
+            pool = [m for m in run if fnmatch.fnmatchcase(m.benchmark, budget.benchmark)
+                    and _matches(m, budget.where, run)]
+            rows: dict[tuple, dict[str, Measurement]] = defaultdict(dict)
+            for m in pool:
+                for side, selector in (("num", budget.numerator), ("den", budget.denominator)):
+                    if _matches(m, selector, pool):
+                        rows[_row_key(m, budget)][side] = m
+            for key in sorted(rows, key=str):
+                found = True
+                num, den = rows[key].get("num"), rows[key].get("den")
+                if _usable(num) and _usable(den):
+                    ratio = num.value / den.value  # type: ignore[union-attr,operator]
+                    status = PASS if ratio <= budget.max else FAIL
+                else:
+                    ratio, status = None, NA
+                checks.append(Check(budget, _label(key, env_labels), ratio, status, num, den))
+        if not found:
+            checks.append(Check(budget, budget.benchmark, None, NO_DATA))
+    return checks
+
+
+def broken(checks: list[Check], strict: bool = False) -> list[Check]:
+    bad = {FAIL, NO_DATA} if strict else {FAIL}
+    return [c for c in checks if c.status in bad]

@@ -1,0 +1,344 @@
+"""``rngbench compare``, ``rngbench overhead`` and ``rngbench nightly``.
+
+Kept apart from :mod:`rngbench.cli` (which owns the golden-stream commands);
+cli.py adds these three to its group.  Exit codes: 0 fine, 1 a significant
+regression or a broken budget, 2 bad input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from rngbench import atomic
+
+console = Console()
+
+DEFAULT_BUDGETS = Path("benchmarks/budgets.toml")
+DEFAULT_RESULTS = Path(".asv/results")
+
+
+def fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+# ----------------------------------------------------------------------------- overhead
+
+
+def overhead_checks(results: list[Path], budgets_path: Path):
+    from rngbench import benchresults, budgets
+
+    try:
+        loaded = budgets.load(budgets_path)
+        measurements = benchresults.read_results(results)
+    except (budgets.BudgetError, benchresults.ResultsError) as exc:
+        fail(str(exc))
+    return budgets.evaluate(loaded, measurements)
+
+
+def overhead_markdown(checks) -> str:
+    from rngbench.comment import code
+
+    lines = ["| Budget | Measurement | Ratio | Limit | Result |", "|---|---|---:|---:|---|"]
+    for c in checks:
+        ratio = "n/a" if c.ratio is None else f"{c.ratio:.2f}"
+        lines.append(f"| {code(c.budget.name)} | {code(c.label)} | {ratio} | {c.budget.max:g} | {c.status} |")
+    return "\n".join(lines) + "\n"
+
+
+def print_overhead(checks, verbose: bool = False) -> None:
+    table = Table(title="Overhead budgets (ratios within one run)")
+    for col in ("budget", "measurement", "ratio", "limit", "result"):
+        table.add_column(col, justify="right" if col in ("ratio", "limit") else "left", overflow="fold")
+    for c in checks:
+        style = "red" if c.status == "FAIL" else ("green" if c.status == "pass" else "dim")
+        ratio = "n/a" if c.ratio is None else f"{c.ratio:.2f}"
+        name = c.budget.name + (f"\n[dim]{c.budget.why}" if verbose and c.budget.why else "")
+        table.add_row(name, c.label, ratio, f"≤ {c.budget.max:g}", c.status, style=style)
+    console.print(table)
+
+
+@click.command()
+@click.argument("results", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--budgets", "budgets_path", type=click.Path(path_type=Path), default=DEFAULT_BUDGETS, show_default=True)
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Also write the checks as JSON.")
+@click.option("--markdown", "md_out", type=click.Path(path_type=Path), help="Also write the table as markdown.")
+@click.option("--strict", is_flag=True, help="A budget that matches no measurement fails too.")
+@click.option("--verbose", "-v", is_flag=True, help="Show why each budget exists.")
+def overhead(results: tuple[Path, ...], budgets_path: Path, json_out: Path | None, md_out: Path | None,
+             strict: bool, verbose: bool) -> None:
+    """Check the overhead budgets on asv RESULTS (result files or results directories; default .asv/results).
+
+    Each budget is a ratio of two measurements from the same run (same commit and machine), e.g. spawn/reuse for
+    per-cell downsampling.  Exit 1 when a ratio is above its limit.
+    """
+    from rngbench import budgets
+
+    checks = overhead_checks(list(results) or [DEFAULT_RESULTS], budgets_path)
+    print_overhead(checks, verbose)
+    bad = budgets.broken(checks, strict)
+    if json_out:
+        atomic.write_text(json_out, json.dumps([c.as_dict() for c in checks], indent=1) + "\n")
+    if md_out:
+        atomic.write_text(md_out, overhead_markdown(checks))
+    passed = sum(c.status == "pass" for c in checks)
+    console.print(f"{passed} within budget, {len(bad)} broken, {len(checks) - passed - len(bad)} n/a or no data")
+    sys.exit(1 if bad else 0)
+
+
+# ----------------------------------------------------------------------------- compare
+
+
+def print_rows(report) -> None:
+    from rngbench.comment import CHANGE_LABEL, human
+    from rngbench.significance import IMPROVEMENT, REGRESSION
+
+    shown = [r for r in report.rows if r.change in (REGRESSION, IMPROVEMENT)]
+    shown.sort(key=lambda r: (r.change != REGRESSION, -(r.ratio or 1) if r.change == REGRESSION else (r.ratio or 1)))
+    table = Table(title=f"{report.base.label} → {report.head.label} (factor {report.factor:g}, asv's test)")
+    for col in ("change", "before", "after", "ratio", "benchmark (parameter)"):
+        table.add_column(col, overflow="fold")
+    for r in shown:
+        m = r.measurement
+        table.add_row(CHANGE_LABEL[r.change], human(r.before.value, m.unit, r.before.stats),
+                      human(r.after.value, m.unit, r.after.stats), f"{r.ratio:.2f}", m.label,
+                      style="red" if r.change == REGRESSION else "green")
+    if shown:
+        console.print(table)
+    counts = report.counts()
+    console.print(", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "no benchmarks")
+
+
+def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tuple[str, ...],
+              attribute: tuple[str, ...], rounds: int, factor: float, work: Path):
+    from rngbench import comparing
+
+    if factor <= 1:
+        fail(f"--factor must be above 1 (got {factor})")
+    if rounds < 1:
+        fail("--rounds must be at least 1")
+    try:
+        defaults, default_python = comparing.read_defaults(suite)
+    except comparing.CompareError as exc:
+        fail(str(exc))
+    return comparing.Settings(suite=suite, defaults=list(with_) if with_ else defaults,
+                              python=python or default_python, bench=list(bench), attributes=list(attribute),
+                              rounds=rounds, factor=factor, work=work / "compare", env_root=work / "envs")
+
+
+@click.command()
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@click.option("--factor", type=float, default=1.1, show_default=True,
+              help="Flag a change only beyond this ratio (and if asv's test finds it significant).")
+@click.option("--rounds", type=int, default=4, show_default=True, help="Interleaved rounds (both sides each round).")
+@click.option("--bench", "-b", multiple=True, help="Only benchmarks matching this regex (asv --bench); repeatable.")
+@click.option("--with", "with_", multiple=True,
+              help="Requirement of both sides (default: [compare] in benchmarks/matrix.toml); repeatable.")
+@click.option("--python", default=None, help="Python version spec for the environments (e.g. '>=3.12').")
+@click.option("--attribute", "-a", multiple=True, help="asv benchmark attribute override, e.g. repeat=5.")
+@click.option("--suite", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
+              help="Directory holding the suite's benchmarks/ (inside a git repository).")
+@click.option("--suite-rev", default=None,
+              help="Git revision of the suite for sides that name an environment (default: the working tree).")
+@click.option("--work", type=click.Path(path_type=Path), default=Path(".rngbench-cache"), show_default=True,
+              help="Cache: environments, exported revisions, results.")
+@click.option("--markdown", "md_out", type=click.Path(path_type=Path), help="Write the pull-request comment here.")
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the rows as JSON here.")
+@click.option("--calibrate", is_flag=True, help="A/A runs: measure this runner's noise and recommend a factor.")
+@click.option("--runs", type=int, default=3, show_default=True, help="With --calibrate: how many A/A comparisons.")
+@click.option("--slowdown", type=float, default=1.3, show_default=True,
+              help="With --calibrate: HEAD's samples are multiplied by this and must be flagged.")
+def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, suite_rev, work, md_out, json_out,
+            calibrate, runs, slowdown) -> None:
+    """Compare BASE and HEAD on this machine: git revisions of the suite, or environments.
+
+    \b
+    rngbench compare HEAD~1 HEAD                        two revisions of the suite, one environment
+    rngbench compare scanpy==1.12.4 scanpy==1.13.0a2    two environments, the working tree's suite
+    rngbench compare numpy==2.4.6 ./dist/numpy-*.whl    a wheel or a local checkout works too
+    rngbench compare --calibrate                        A/A: this runner's noise and a factor for it
+
+    Exit 1 when a benchmark got significantly slower (or started failing).
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from rngbench import asvrun, comment, comparing, envs, sides
+
+    settings = _settings(suite, with_, python, bench, attribute, rounds, factor, work)
+    try:
+        repo = sides.git_root(suite.resolve())
+        if suite_rev:
+            settings.suite_rev = sides.resolve_revision(repo, suite_rev)
+            if settings.suite_rev is None:
+                fail(f"--suite-rev {suite_rev!r} is not a git revision of the suite")
+        if calibrate:
+            spec = sides.parse(base, repo) if base else sides.SideSpec("working tree")
+            if head:
+                fail("--calibrate compares one side with itself: give at most one side")
+        else:
+            if not base or not head:
+                fail("give BASE and HEAD (or --calibrate)")
+            base_spec, head_spec = sides.parse(base, repo), sides.parse(head, repo)
+    except sides.SideError as exc:
+        fail(str(exc))
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=console) as progress:
+            if calibrate:
+                if runs < 1 or slowdown <= 1:
+                    fail("--runs must be >= 1 and --slowdown above 1")
+                task = progress.add_task("A/A calibration", total=runs * rounds * 2)
+                result = comparing.calibrate(spec, settings, runs, slowdown,
+                                             on_round=lambda run, r, s: progress.update(
+                                                 task, advance=1, description=f"A/A run {run + 1}, round {r + 1}, {s}"))
+            else:
+                task = progress.add_task("comparing", total=rounds * 2)
+
+                def on_round(r: int, side: str) -> None:
+                    if not progress.console.is_terminal:  # CI logs get a line per step instead of a bar
+                        progress.console.print(f"round {r + 1}/{rounds}: {side} measured")
+                    progress.update(task, advance=1, description=f"round {r + 1}/{rounds}: {side}")
+
+                report, _, _ = comparing.compare_sides(base_spec, head_spec, settings, on_round=on_round)
+    except (comparing.CompareError, sides.SideError, envs.EnvError, asvrun.RunError) as exc:
+        fail(str(exc))
+
+    if calibrate:
+        print_calibration(result)
+        if json_out:
+            atomic.write_text(json_out, json.dumps(result.as_dict(), indent=1, sort_keys=True) + "\n")
+        ok = not any(result.aa_flagged) and all(f == n for f, n in result.slow_flagged)
+        sys.exit(0 if ok else 1)
+
+    text = comment.render(report)
+    click.echo(text)
+    print_rows(report)
+    if md_out:
+        atomic.write_text(md_out, text)
+        console.print(f"wrote {md_out}")
+    if json_out:
+        atomic.write_text(json_out, json.dumps(rows_json(report), indent=1) + "\n")
+    sys.exit(1 if report.regressed else 0)
+
+
+def rows_json(report) -> dict:
+    def side(m):
+        if m is None:
+            return None
+        return {"value": m.value if m.value is None or m.value == m.value else "n/a", "samples": m.samples}
+
+    return {
+        "base": {"label": report.base.label, "versions": report.base.versions, "commit": report.base.commit},
+        "head": {"label": report.head.label, "versions": report.head.versions, "commit": report.head.commit},
+        "factor": report.factor, "rounds": report.rounds, "machine": report.machine,
+        "rows": [{"benchmark": r.measurement.benchmark, "params": dict(r.measurement.params), "change": r.change,
+                  "ratio": r.ratio, "before": side(r.before), "after": side(r.after)} for r in report.rows],
+    }
+
+
+def print_calibration(result) -> None:
+    import statistics
+
+    table = Table(title=f"A/A spread per benchmark ({len(result.aa_flagged)} runs)")
+    for col in ("benchmark (parameter)", "A/A ratios", "worst"):
+        table.add_column(col, overflow="fold")
+    for label, ratios in sorted(result.spread.items()):
+        worst = max(max(r, 1 / r) for r in ratios)
+        table.add_row(label, " ".join(f"{r:.3f}" for r in ratios), f"{worst:.3f}")
+    console.print(table)
+    all_ratios = [r for ratios in result.spread.values() for r in ratios]
+    if all_ratios:
+        console.print(f"A/A ratio median {statistics.median(all_ratios):.3f}, "
+                      f"range {min(all_ratios):.3f}–{max(all_ratios):.3f}")
+    console.print(f"A/A flagged per run (must be 0): {result.aa_flagged}")
+    console.print(f"{result.slowdown:g}x slowdown flagged per run (must be all): "
+                  f"{[f'{f}/{n}' for f, n in result.slow_flagged]}")
+    console.print(f"recommended --factor for this runner: {result.recommended:g} (used: {result.factor:g})")
+
+
+@click.command()
+@click.option("--only", type=click.Choice(["record", "run", "report"]), default=None,
+              help="One step (CI runs them in separate jobs); default: all three.")
+@click.option("--series", multiple=True, help="Only this numpy release series, e.g. 2.4 (repeatable).")
+@click.option("--list-series", is_flag=True, help="Print the numpy release series of the matrix as JSON and stop.")
+@click.option("--matrix", "matrix_path", type=click.Path(path_type=Path), default=Path("benchmarks/matrix.toml"),
+              show_default=True)
+@click.option("--budgets", "budgets_path", type=click.Path(path_type=Path), default=DEFAULT_BUDGETS, show_default=True)
+@click.option("--results", type=click.Path(path_type=Path), default=Path(".rngbench-cache/nightly"), show_default=True,
+              help="Where each cell's asv results go (kept: a stopped run resumes).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("reports/nightly"), show_default=True)
+@click.option("--store", "store_path", type=click.Path(path_type=Path), default=Path("stream_fixtures"), show_default=True)
+@click.option("--suite", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True)
+@click.option("--suite-rev", default=None, help="Git revision of the suite to benchmark (default: the working tree).")
+@click.option("--work", type=click.Path(path_type=Path), default=Path(".rngbench-cache"), show_default=True)
+@click.option("--jobs", "-j", type=int, default=2, show_default=True, help="Parallel stream recordings.")
+def nightly(only, series, list_series, matrix_path, budgets_path, results, out, store_path, suite, suite_rev, work,
+            jobs) -> None:
+    """Record new numpy releases, run the numpy x scanpy benchmark matrix and the budgets, write reports/nightly/.
+
+    Resumable: recorded releases and finished matrix cells are kept.  Exit 1 when a budget is broken.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from rngbench import benchresults, budgets, nightly as nl
+
+    try:
+        matrix = nl.load_matrix(matrix_path)
+        if list_series:
+            click.echo(json.dumps(list(nl.numpy_versions(matrix))))
+            return
+        if only in (None, "record"):
+            _record_streams(store_path, jobs)
+        if only in (None, "run"):
+            todo = nl.cells(matrix, nl.numpy_versions(matrix), list(series) or None)
+            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+            with Progress(*columns, console=console) as progress:
+                task = progress.add_task("benchmark matrix", total=len(todo))
+
+                def on_cell(cell, status):
+                    if status.get("status") != "ok":
+                        progress.console.print(f"[red]{cell.name}: {status.get('status')}: {status.get('error', '')}")
+                    elif not progress.console.is_terminal:
+                        progress.console.print(f"benchmarked {cell.name}")
+                    progress.update(task, advance=1, description=cell.name)
+
+                nl.run(matrix, todo, results, suite, work / "envs", on_cell=on_cell, suite_rev=suite_rev)
+        if only in (None, "report"):
+            statuses, measurements = nl.read_cells(results)
+            if not statuses:
+                fail(f"no finished matrix cells under {results}")
+            checks = nl.budget_checks(budgets.load(budgets_path), measurements)
+            for path in nl.write_report(out, statuses, measurements, checks):
+                console.print(f"wrote {path}")
+            bad = [c for c in checks if c["status"] == budgets.FAIL]
+            for c in bad:
+                console.print(f"[red]budget broken (numpy {c['numpy']}): {c['budget']}: {c['row']}: "
+                              f"{c['ratio']:.2f} > {c['max']:g}")
+            sys.exit(1 if bad else 0)
+    except (nl.NightlyError, budgets.BudgetError, benchresults.ResultsError) as exc:
+        fail(str(exc))
+
+
+def _record_streams(store_path: Path, jobs: int) -> None:
+    """Every numpy release (pre-releases too) the golden store lacks, via the stream matrix."""
+    from rngbench import envs
+    from rngbench.streams import matrix as mx
+    from rngbench.streams.store import Store
+
+    store = Store(store_path)
+    try:
+        todo, done, _ = mx.plan(mx.fetch_index(), store, envs.find_interpreters(), pre=True)
+    except (mx.MatrixError, envs.EnvError) as exc:
+        fail(str(exc))
+    console.print(f"golden store: {len(done)} releases stored, {len(todo)} to record")
+    failed = mx.run(todo, store, workers=jobs, on_done=lambda v, e: console.print(f"[red]{e}" if e else f"recorded numpy {v}"))
+    if failed:
+        fail(f"{len(failed)} numpy releases failed to record ({', '.join(failed)}); rerun to retry them")

@@ -1,0 +1,199 @@
+"""``rngbench compare``: both sides on this machine, in interleaved rounds, judged by asv's test.
+
+Shared CI runners drift (other jobs, thermal state, noisy neighbours), so
+measuring all of BASE and then all of HEAD turns drift into a fake change.
+Instead every round runs both sides, alternating which goes first (ABBA...),
+and each side's samples from all rounds are pooled: drift lands on both
+sides alike.  The verdict per benchmark is asv's (see
+:mod:`rngbench.significance`).  Calibration runs the same machinery with
+both sides identical (A/A), which measures the runner's noise, and checks
+that a known slowdown -- HEAD's samples multiplied by ``slowdown`` after
+measurement, i.e. real noise with a known effect -- is flagged.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import asvrun, envs, sides
+from .benchresults import Measurement, read_results
+from .comment import Report, Side
+from .significance import IMPROVEMENT, REGRESSION, Row, compare, pooled
+
+DEFAULT_ROUNDS = 4
+
+
+class CompareError(RuntimeError):
+    """A one-line reason why the comparison cannot run."""
+
+
+@dataclass
+class Settings:
+    suite: Path  # the suite's directory (holds benchmarks/), in a git repository
+    defaults: list[str]  # requirements of both sides unless a side pins the package itself
+    python: str = ">=3.12"
+    bench: list[str] = field(default_factory=list)  # asv --bench regexes
+    attributes: list[str] = field(default_factory=list)  # asv -a overrides, e.g. repeat=3
+    rounds: int = DEFAULT_ROUNDS
+    factor: float = 1.1
+    work: Path = Path(".rngbench-cache/compare")
+    env_root: Path = Path(".rngbench-cache/envs")
+    extra_env: dict = field(default_factory=dict)  # environment variables for the benchmark processes
+    suite_rev: str | None = None  # the suite revision for sides that name an environment (None: working tree)
+
+
+def read_defaults(suite: Path) -> tuple[list[str], str]:
+    """``[compare]`` of ``benchmarks/matrix.toml``: the default requirements and Python of both sides."""
+    path = suite / "benchmarks" / "matrix.toml"
+    if not path.exists():
+        return [], ">=3.12"
+    try:
+        doc = tomllib.loads(path.read_text()).get("compare", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise CompareError(f"{path}: {exc}") from None
+    return list(doc.get("requirements", [])), str(doc.get("python", ">=3.12"))
+
+
+@dataclass
+class Prepared:
+    asv: asvrun.AsvSide
+    side: Side
+
+
+def prepare(name: str, spec: sides.SideSpec, settings: Settings, run_dir: Path) -> Prepared:
+    """Benchmark code and environment for one side; asv registered and configured."""
+    suite = settings.suite.resolve()
+    repo = sides.git_root(suite)
+    relative = suite.relative_to(repo)
+    revision = spec.revision or settings.suite_rev
+    if revision:
+        suite_dir = sides.export_revision(repo, revision, settings.work.resolve() / "suites") / relative
+        commit = revision
+    else:
+        suite_dir = suite
+        commit = sides.git(repo, "rev-parse", "HEAD")
+    bench_dir = suite_dir / "benchmarks"
+    if not bench_dir.is_dir():
+        raise CompareError(f"{spec.label}: no benchmarks/ directory in {suite_dir}")
+    requirements = sides.merge_requirements(settings.defaults, spec.requirements)
+    requirements = [r for r in requirements if sides.requirement_name(r) != "asv-runner"] + [asvrun.ASV_RUNNER]
+    python = envs.find_python(settings.python)
+    only_binary = not any(sides.is_local(r) for r in requirements)
+    env = envs.build_env(requirements, python, settings.env_root.resolve(), only_binary=only_binary)
+    versions = asvrun.installed_versions(env.executable)
+    side = asvrun.AsvSide(name, run_dir / name, bench_dir, repo, env.executable, commit)
+    side.prepare()
+    return Prepared(side, Side(spec.label, versions, commit))
+
+
+def run_rounds(base: Prepared, head: Prepared, settings: Settings,
+               on_round: Callable[[int, str], None] | None = None) -> None:
+    """``rounds`` rounds, each running both sides, alternating which goes first."""
+    for r in range(settings.rounds):
+        order = (base, head) if r % 2 == 0 else (head, base)
+        for p in order:
+            p.asv.run_round(settings.bench, settings.attributes, settings.extra_env)
+            if on_round:
+                on_round(r, p.asv.name)
+    for p in (base, head):
+        p.asv.record_versions(p.side.versions)
+
+
+def measurements(p: Prepared) -> list[Measurement]:
+    return read_results([p.asv.results_dir])
+
+
+def scaled(ms: list[Measurement], factor: float) -> list[Measurement]:
+    """The same measurements with every sample multiplied by ``factor`` (the injected slowdown)."""
+    out = []
+    for m in ms:
+        if m.value is None or math.isnan(m.value):
+            out.append(m)
+            continue
+        if not m.samples:  # a track_ (or a single-sample) result: asv judges it by the factor alone
+            stats = {k: (v * factor if k.startswith(("ci_", "q_")) else v) for k, v in (m.stats or {}).items()}
+            out.append(replace(m, value=m.value * factor, stats=stats or m.stats))
+            continue
+        samples = tuple(s * factor for s in m.samples)
+        value, stats = pooled(list(samples), (m.stats or {}).get("number") or 1)
+        out.append(replace(m, samples=samples, value=value, stats=stats))
+    return out
+
+
+def new_run_dir(work: Path) -> Path:
+    path = work.resolve() / "runs" / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    path.mkdir(parents=True, exist_ok=False)
+    return path
+
+
+def compare_sides(base_spec: sides.SideSpec, head_spec: sides.SideSpec, settings: Settings,
+                  on_round: Callable[[int, str], None] | None = None,
+                  slowdown: float = 1.0) -> tuple[Report, list[Measurement], list[Measurement]]:
+    run_dir = new_run_dir(settings.work)
+    base = prepare("base", base_spec, settings, run_dir)
+    head = prepare("head", head_spec, settings, run_dir)
+    run_rounds(base, head, settings, on_round)
+    before, after = measurements(base), measurements(head)
+    if slowdown != 1.0:
+        after = scaled(after, slowdown)
+    rows = compare(before, after, settings.factor)
+    note = f"calibration: HEAD's samples multiplied by {slowdown:g} after measurement" if slowdown != 1.0 else ""
+    report = Report(rows, base.side, head.side, settings.factor, asvrun.machine_info(), settings.rounds, note)
+    return report, before, after
+
+
+# ----------------------------------------------------------------------------- calibration
+
+
+@dataclass
+class Calibration:
+    factor: float
+    slowdown: float
+    aa_flagged: list[int]  # per run: rows flagged (regression or improvement) in A/A
+    slow_flagged: list[tuple[int, int]]  # per run: (rows flagged as regressions, rows comparable)
+    spread: dict[str, list[float]]  # benchmark label -> A/A ratio per run
+    recommended: float
+
+    def as_dict(self) -> dict:
+        return {"factor": self.factor, "slowdown": self.slowdown, "aa_flagged": self.aa_flagged,
+                "slowdown_flagged": [list(x) for x in self.slow_flagged], "recommended_factor": self.recommended,
+                "aa_ratios": self.spread}
+
+
+def recommend(spread: dict[str, list[float]]) -> float:
+    """Twice the worst A/A deviation seen, rounded up to 0.05, at least 1.05.
+
+    An A/A ratio is pure noise; a factor at twice its worst case keeps the
+    false-alarm rate near zero while a real change of that size still shows.
+    """
+    worst = max((max(r, 1 / r) for ratios in spread.values() for r in ratios if r and r > 0), default=1.0)
+    return max(1.05, math.ceil((1 + 2 * (worst - 1)) * 20 - 1e-9) / 20)
+
+
+def calibrate(spec: sides.SideSpec, settings: Settings, runs: int, slowdown: float,
+              on_round: Callable[[int, int, str], None] | None = None) -> Calibration:
+    """``runs`` A/A comparisons; each is judged twice, as measured and with HEAD slowed by ``slowdown``."""
+    aa_flagged: list[int] = []
+    slow_flagged: list[tuple[int, int]] = []
+    spread: dict[str, list[float]] = {}
+    for run in range(runs):
+        report, before, after = compare_sides(spec, spec, settings,
+                                              on_round=(lambda r, s, run=run: on_round(run, r, s)) if on_round else None)
+        aa_flagged.append(sum(r.change in (REGRESSION, IMPROVEMENT) for r in report.rows))
+        for row in report.rows:
+            if row.ratio is not None:
+                spread.setdefault(row.measurement.label, []).append(row.ratio)
+        slow_rows = compare(before, scaled(after, slowdown), settings.factor)
+        comparable = [r for r in slow_rows if r.ratio is not None]
+        slow_flagged.append((sum(r.change == REGRESSION for r in comparable), len(comparable)))
+    return Calibration(settings.factor, slowdown, aa_flagged, slow_flagged, spread, recommend(spread))
+
+
+def flagged(rows: list[Row]) -> list[Row]:
+    return [r for r in rows if r.change in (REGRESSION, IMPROVEMENT)]

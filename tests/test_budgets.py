@@ -1,0 +1,129 @@
+"""Overhead budgets on stored asv result files (tests/data/asv_results, made by its make.sh)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rngbench import budgets
+from rngbench.benchresults import Measurement, read_results
+from rngbench.compare_cli import overhead
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[1]
+TEST_BUDGETS = DATA / "budgets.toml"
+
+
+def run(*args):
+    return CliRunner().invoke(overhead, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_reader_flattens_parameters_and_keeps_samples():
+    ms = read_results([DATA / "asv_results" / "pass"])
+    spawn = [m for m in ms if m.param_values == {"dataset": "tiny", "case": "per_cell", "strategy": "spawn"}]
+    assert len(spawn) == 1 and spawn[0].benchmark == "bench_tiny.DownsampleReference.time_run"
+    assert len(spawn[0].samples) == 10 and spawn[0].unit == "seconds"
+    skipped = [m for m in ms if m.param_values.get("case") == "total" and m.param_values.get("strategy") == "spawn"]
+    assert skipped[0].skipped
+
+
+def test_passing_results_pass(tmp_path):
+    result = run(DATA / "asv_results" / "pass", "--budgets", TEST_BUDGETS, "--json", tmp_path / "o.json")
+    assert result.exit_code == 0, result.output
+    checks = json.loads((tmp_path / "o.json").read_text())
+    by_name = {(c["budget"], c["row"]): c for c in checks}
+    spawn = [c for c in checks if c["budget"] == "per-cell: spawn / reuse"]
+    assert len(spawn) == 1 and spawn[0]["status"] == "pass" and 1 < spawn[0]["ratio"] < 40
+    # Generator / legacy: one row per matching benchmark and free parameter combination (case x dataset)
+    gl = [c for c in checks if c["budget"] == "Generator / legacy"]
+    assert len(gl) == 3 and all(c["status"] == "pass" for c in gl)
+    # spawn is n/a for the total case: listed, never a failure
+    assert [c["status"] for c in checks if c["budget"].startswith("total")] == ["n/a"]
+    assert len(by_name) == len(checks)
+
+
+def test_failing_results_fail(tmp_path):
+    result = run(DATA / "asv_results" / "fail", "--budgets", TEST_BUDGETS, "--markdown", tmp_path / "o.md")
+    assert result.exit_code == 1, result.output
+    assert "FAIL" in result.output
+    md = (tmp_path / "o.md").read_text()
+    assert "| `per-cell: spawn / reuse` |" in md and "| FAIL |" in md
+
+
+def test_the_same_budget_with_a_looser_limit_passes(tmp_path):
+    loose = tmp_path / "b.toml"
+    loose.write_text(TEST_BUDGETS.read_text().replace("max = 40", "max = 10000"))
+    assert run(DATA / "asv_results" / "fail", "--budgets", loose).exit_code == 0
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[[budget]]\nname = 'x'\n", "missing 'benchmark'"),
+    ("[[budget]]\nname='x'\nbenchmark='b'\nnumerator={strategy='a'}\ndenominator={strategy='b'}\nmax=-1\n", "positive"),
+    ("[[budget]]\nname='x'\nbenchmark='b'\nnumerator={strategy='a'}\ndenominator={strategy='a'}\nmax=2\n", "same"),
+    ("[[budget]]\nname='x'\nbenchmark='b'\nnumerator={strategy='a'}\ndenominator={strategy='b'}\nmax=2\nlimit=3\n",
+     "unknown key 'limit'"),
+    ("not toml [", "budgets.toml"),
+    ("", "no [[budget]]"),
+])
+def test_bad_budget_files_give_one_line(tmp_path, text, message):
+    path = tmp_path / "budgets.toml"
+    path.write_text(text)
+    result = CliRunner().invoke(overhead, [str(DATA / "asv_results" / "pass"), "--budgets", str(path)])
+    assert result.exit_code == 2
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_missing_results_give_one_line(tmp_path):
+    result = CliRunner().invoke(overhead, [str(tmp_path / "nowhere"), "--budgets", str(TEST_BUDGETS)])
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_the_project_budgets_load():
+    loaded = budgets.load(REPO / "benchmarks" / "budgets.toml")
+    names = [b.name for b in loaded]
+    assert "per-cell downsampling: spawn / reuse" in names
+    assert any("env.scanpy" in b.numerator for b in loaded)
+
+
+def _m(strategy, value, scanpy, commit="c1"):
+    return Measurement("bench_x.XScanpy.time_run", (("dataset", "'d'"), ("strategy", repr(strategy))), value,
+                       None, None, "seconds",
+                       env={"commit_hash": commit, "machine": "m", "env_name": f"env-{scanpy}",
+                            "versions": {"scanpy": scanpy}})
+
+
+def test_newest_over_previous_release_pairs_environments_within_one_run():
+    budget = budgets.Budget("legacy newest/previous", "bench_*.*Scanpy.time_run",
+                            {"strategy": "legacy", "env.scanpy": "newest"},
+                            {"strategy": "legacy", "env.scanpy": "previous"}, 1.2)
+    ms = [_m("legacy", 1.0, "1.12.4"), _m("legacy", 3.0, "1.13.0a2"), _m("legacy", 1.0, "1.11.5"),
+          _m("Generator", 0.1, "1.13.0a2"),
+          # another run (commit) is never paired with this one
+          _m("legacy", 100.0, "1.14.0", commit="c2")]
+    checks = budgets.evaluate([budget], ms)
+    run1 = [c for c in checks if c.numerator and c.numerator.env["commit_hash"] == "c1"]
+    assert len(run1) == 1
+    assert run1[0].ratio == pytest.approx(3.0) and run1[0].status == "FAIL"  # 1.13.0a2 (a pre-release) over 1.12.4
+    assert all(c.status != "pass" or c.ratio < 1.2 for c in checks)
+
+
+def test_failed_measurement_is_na_not_a_failure():
+    budget = budgets.Budget("g/l", "bench_x.*", {"strategy": "Generator"}, {"strategy": "legacy"}, 1.5)
+    checks = budgets.evaluate([budget], [_m("Generator", None, "1"), _m("legacy", 1.0, "1")])
+    assert [c.status for c in checks] == ["n/a"]
+    checks = budgets.evaluate([budget], [_m("Generator", math.nan, "1"), _m("legacy", 1.0, "1")])
+    assert [c.status for c in checks] == ["n/a"]
+    assert budgets.evaluate([budget], [])[0].status == "no data"
+    assert budgets.broken(budgets.evaluate([budget], []), strict=True)
+
+
+def test_rows_of_one_budget_in_several_environments_name_the_environment():
+    budget = budgets.Budget("g/l", "bench_x.*", {"strategy": "Generator"}, {"strategy": "legacy"}, 1.5)
+    ms = [_m("Generator", 1.0, "1.13.0a2"), _m("legacy", 1.0, "1.13.0a2"), _m("legacy", 1.0, "1.12.4")]
+    labels = sorted(c.label for c in budgets.evaluate([budget], ms))
+    assert labels == ["bench_x.XScanpy.time_run(dataset=d) [scanpy 1.12.4]",
+                      "bench_x.XScanpy.time_run(dataset=d) [scanpy 1.13.0a2]"]
