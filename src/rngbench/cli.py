@@ -209,8 +209,10 @@ def ingest(store_path: Path, recorded: Path) -> None:
     click.echo(f"stored numpy {version}")
 
 
-from rngbench.compare_cli import compare, nightly, overhead  # noqa: E402  (issue 4: benchmark comparisons)
+from rngbench.bench_cli import bench  # noqa: E402  (asv suites: strategies × workloads)
+from rngbench.compare_cli import compare, nightly, overhead  # noqa: E402  (benchmark comparisons, budgets, nightly)
 
+main.add_command(bench)
 main.add_command(compare)
 main.add_command(overhead)
 main.add_command(nightly)
