@@ -63,3 +63,17 @@ def test_counting_bit_generator_counts_spawned_children():
     rng = st.make_rng("spawn", bit_generator=st.CountingPCG64)
     list(st.per_item("spawn", rng, 7))
     assert st.CountingPCG64.created == 8
+
+
+def test_legacy_keyword_and_rng_are_read_from_the_signature():
+    from rngbench.workloads import _common
+
+    def old_simulate(adata, *, random_seed=0): ...
+    def old_pca(adata, *, random_state=0): ...
+    def new_pca(adata, *, rng=None): ...
+
+    assert _common.scanpy_kwargs(old_simulate, "legacy") == {"random_seed": 0}
+    assert _common.scanpy_kwargs(new_pca, "legacy") == {"random_state": 0}
+    assert not _common.accepts_rng(old_pca) and _common.accepts_rng(new_pca)
+    with pytest.raises(st.NotApplicable):
+        _common.scanpy_kwargs(old_pca, "Generator")

@@ -97,3 +97,29 @@ def test_scanpy_layer_n_a_for_spawn_and_reuse():
     for strategy in ("spawn", "reuse"):
         with pytest.raises(NotImplementedError):
             downsample.scanpy_call(inp, strategy)
+
+
+def test_reference_kernels_equal_scanpy_1_12_4_too():
+    """The same check against scanpy 1.12.4 (random_state only), in a benchmark environment built with uv."""
+    import json
+    import os
+    import subprocess
+    from pathlib import Path
+
+    from rngbench import bench_matrix, envs
+
+    from _bench_helpers import cache_dir
+
+    pbmc()  # build the shared dataset cache first
+    try:
+        [be] = bench_matrix.build(("1.12.4",), log=lambda *_: None)
+    except envs.EnvError as exc:  # no package index reachable: nothing to compare against
+        pytest.skip(f"cannot build a scanpy 1.12.4 environment: {exc}")
+    repo = Path(bench_matrix.REPO)
+    env = dict(os.environ, PYTHONPATH=str(repo / "src"), RNGBENCH_CACHE=cache_dir())
+    out = subprocess.run([be.python, "-m", "rngbench.workloads.crosscheck"], capture_output=True, text=True,
+                         env=env, cwd=repo, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    verdicts = json.loads(out.stdout.strip().splitlines()[-1])
+    assert {k for k, v in verdicts.items() if v == "equal"} == {k for k in verdicts if k.endswith(".legacy")}
+    assert all(v == "n/a" for k, v in verdicts.items() if k.endswith(".Generator"))  # 1.12.4 has no rng=

@@ -42,8 +42,11 @@ def envs_cmd(versions, numpy_version) -> None:
 @click.option("--bench", "bench_regex", default=None, help="only benchmarks matching this regex (asv --bench)")
 @click.option("--rounds", default=15, show_default=True, help="rounds of the interleaved headline probe (0 skips it)")
 @click.option("--report/--no-report", default=True, show_default=True, help="write reports/benchmarks/ afterwards")
-def run_cmd(quick, versions, numpy_version, bench_regex, rounds, report) -> None:
+@click.option("--nightly", is_flag=True, help="add the nightly datasets (synthetic_100k); same as RNGBENCH_NIGHTLY=1")
+def run_cmd(quick, versions, numpy_version, bench_regex, rounds, report, nightly) -> None:
     """Build the environments, run asv in each, measure the headline ratios interleaved, write the report."""
+    if nightly:
+        os.environ["RNGBENCH_NIGHTLY"] = "1"  # read by rngbench.data.names() in every asv process
     bench_envs = bench_matrix.build(versions, log=_log, numpy_version=numpy_version)
     seconds = bench_matrix.run_asv(bench_envs, quick=quick, bench=bench_regex, log=_log)
     _log(f"asv run{' --quick' if quick else ''}: {seconds / 60:.1f} min for {len(bench_envs)} environment(s)")

@@ -96,7 +96,11 @@ def run_asv(bench_envs: list[BenchEnv], *, quick: bool, bench: str | None = None
         if bench:
             cmd += ["--bench", bench]
         log(f"asv run{' --quick' if quick else ''} with scanpy {be.scanpy} (numpy {be.versions['numpy']})")
-        subprocess.run(cmd, cwd=REPO, check=True)
+        code = subprocess.run(cmd, cwd=REPO).returncode
+        if code == 2:  # asv: some benchmarks failed -- they are data ("failed" cells), not a reason to stop
+            log(f"asv: some benchmarks failed with scanpy {be.scanpy}; they are marked 'failed' in the report")
+        elif code != 0:
+            raise subprocess.CalledProcessError(code, cmd)
     _write_sidecar(bench_envs)
     return time.perf_counter() - start
 

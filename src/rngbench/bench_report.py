@@ -131,9 +131,10 @@ def _fmt(value: float, kind: str) -> str:
 def cell(row: pd.Series) -> str:
     if row["status"] != "ok":
         return row["status"]
-    if row["kind"] == "generators":
-        return _fmt(row["median"], "generators")
-    return f"{_fmt(row['median'], row['kind'])} ± {_fmt(row['spread'], row['kind'])}"
+    if row["kind"] != "time":  # one peak / one count per run: no spread to show
+        return _fmt(row["median"], row["kind"])
+    spread = _fmt(row["spread"], "time") if row["spread"] else "0"
+    return f"{_fmt(row['median'], 'time')} ± {spread}"
 
 
 def table(frame: pd.DataFrame) -> pd.DataFrame:

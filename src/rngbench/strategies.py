@@ -112,13 +112,19 @@ def as_random_state(name: str, rng) -> np.random.RandomState:
     return np.random.RandomState(child)
 
 
-def scanpy_kwargs(name: str, accepts_rng: bool, seed: int = SEED, bit_generator=np.random.PCG64) -> dict:
-    """Keyword arguments that express a strategy through scanpy's public API, or NotApplicable."""
+def scanpy_kwargs(
+    name: str, accepts_rng: bool, seed: int = SEED, bit_generator=np.random.PCG64, legacy_keyword: str = "random_state"
+) -> dict:
+    """Keyword arguments that express a strategy through scanpy's public API, or NotApplicable.
+
+    ``legacy_keyword`` is the function's own name for the legacy seed (scanpy
+    1.12.4's ``scrublet_simulate_doublets`` calls it ``random_seed``).
+    """
     strategy = get(name)
     if not strategy.scanpy_api:
         raise NotApplicable(strategy.why_not_scanpy)
     if strategy.legacy:
-        return {"random_state": seed}
+        return {legacy_keyword: seed}
     if not accepts_rng:
         raise NotApplicable("the installed scanpy does not accept rng=")
     return {"rng": np.random.Generator(bit_generator(seed))}

@@ -23,9 +23,24 @@ def accepts_rng(func) -> bool:
         return False
 
 
+def legacy_keyword(func) -> str:
+    """``random_seed`` where the signature says so (scanpy 1.12.4's scrublet_simulate_doublets), else ``random_state``.
+
+    scanpy 1.13 functions show only ``rng`` in their signature and take
+    ``random_state`` through a decorator, so ``random_state`` is the default.
+    """
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return "random_state"
+    return "random_seed" if "random_seed" in params and "random_state" not in params else "random_state"
+
+
 def scanpy_kwargs(func, strategy: str, bit_generator=np.random.PCG64) -> dict:
     """Keywords for ``func`` that express ``strategy``, or :class:`~rngbench.strategies.NotApplicable`."""
-    return strategies.scanpy_kwargs(strategy, accepts_rng(func), bit_generator=bit_generator)
+    return strategies.scanpy_kwargs(
+        strategy, accepts_rng(func), bit_generator=bit_generator, legacy_keyword=legacy_keyword(func)
+    )
 
 
 def import_scanpy():
