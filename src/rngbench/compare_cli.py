@@ -21,6 +21,7 @@ console = Console()
 
 DEFAULT_BUDGETS = Path("benchmarks/budgets.toml")
 DEFAULT_RESULTS = Path(".asv/results")
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
 
 
 def fail(message: str) -> None:
@@ -151,12 +152,14 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
               help="Cache: environments, exported revisions, results.")
 @click.option("--markdown", "md_out", type=click.Path(path_type=Path), help="Write the pull-request comment here.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the rows as JSON here.")
+@click.option("--threads", type=int, default=1, show_default=True,
+              help="Threads per benchmark process (OMP/OpenBLAS/MKL/numba); 0 leaves the libraries' defaults.")
 @click.option("--calibrate", is_flag=True, help="A/A runs: measure this runner's noise and recommend a factor.")
 @click.option("--runs", type=int, default=3, show_default=True, help="With --calibrate: how many A/A comparisons.")
 @click.option("--slowdown", type=float, default=1.3, show_default=True,
               help="With --calibrate: HEAD's samples are multiplied by this and must be flagged.")
 def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, suite_rev, work, md_out, json_out,
-            calibrate, runs, slowdown) -> None:
+            threads, calibrate, runs, slowdown) -> None:
     """Compare BASE and HEAD on this machine: git revisions of the suite, or environments.
 
     \b
@@ -172,6 +175,10 @@ def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, 
     from rngbench import asvrun, comment, comparing, envs, sides
 
     settings = _settings(suite, with_, python, bench, attribute, rounds, factor, work)
+    if threads < 0:
+        fail("--threads must be >= 0")
+    if threads:  # a shared 2-core runner: one thread per benchmark keeps other jobs' load from skewing one side
+        settings.extra_env = {name: str(threads) for name in THREAD_VARIABLES}
     try:
         repo = sides.git_root(suite.resolve())
         if suite_rev:
