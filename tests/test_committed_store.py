@@ -63,10 +63,11 @@ def test_changes_json_follows_schema_and_matches_the_store():
     consecutive = set(zip(doc["versions"], doc["versions"][1:]))
     assert len(doc["cases"]) == len(catalogue.expand())
     for case in doc["cases"]:
-        assert {"id", "method", "policy", "params", "changes"} <= set(case)
+        assert set(case) == {"id", "method", "policy", "params", "changes"}
         assert case["policy"] in POLICIES
         assert case["method"].split(".")[0] in {"Generator", "RandomState", "SeedSequence", "np", *catalogue.BIT_GENERATORS}
         for ch in case["changes"]:
+            assert set(ch) == {"from", "to", "kind", "first_index", "fraction", "max_rel", "verdict"}
             assert (ch["from"], ch["to"]) in consecutive
             assert ch["kind"] in KINDS and ch["verdict"] in VERDICTS
             if ch["kind"] == "stream":

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -43,9 +43,6 @@ class Change:
     fraction: float | None = None
     max_rel: float | None = None
     max_ulp: float | None = None
-
-    def as_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -155,6 +152,9 @@ def classify(a: dict, b: dict, load: Callable[[dict], Blob]) -> Change | None:
         kind = "roundoff" if state_same else "state"
     else:
         kind = "stream"
-    return Change(kind, diff.first_index, round(diff.fraction, 6),
-                  None if diff.max_rel is None else float(f"{diff.max_rel:.3g}"),
-                  None if diff.max_ulp is None else float(f"{diff.max_ulp:.3g}"))
+    return Change(kind, diff.first_index, round(diff.fraction, 6), _short(diff.max_rel), _short(diff.max_ulp))
+
+
+def _short(x: float | None) -> float | None:
+    """Three significant digits; None for unmeasured or non-finite (changes.json is strict JSON)."""
+    return None if x is None or not math.isfinite(x) else float(f"{x:.3g}")

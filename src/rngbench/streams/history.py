@@ -15,6 +15,11 @@ from rngbench.streams.store import Store
 CHANGES_SCHEMA = 1
 
 
+def regime_of(case_id: str) -> str:
+    """The regime label, as the case id spells it: ``Target.method[regime]``."""
+    return case_id[case_id.rindex("[") + 1:-1]
+
+
 def case_params(case: dict) -> dict:
     """What changes.json says about a case's inputs: its parameters plus bit generator and seed."""
     params = dict(case["params"])
@@ -38,9 +43,12 @@ def pair_changes(case: dict, before: dict, after: dict, v_from: str, v_to: str, 
     if change is None:
         return None
     pol = policy.policy_of(case["target"], case["method"])
-    entry = {"from": v_from, "to": v_to, **change.as_dict()}
-    entry["verdict"] = policy.verdict(pol, change.kind, before["status"], after["status"], v_from, v_to)
-    return entry
+    # every key of the changes.json schema, null where a kind has no such measure (absent, raises, shape, state)
+    return {
+        "from": v_from, "to": v_to, "kind": change.kind,
+        "first_index": change.first_index, "fraction": change.fraction, "max_rel": change.max_rel,
+        "verdict": policy.verdict(pol, change.kind, before["status"], after["status"], v_from, v_to),
+    }
 
 
 def build_changes(store: Store) -> dict:
@@ -60,7 +68,6 @@ def build_changes(store: Store) -> dict:
         cases.append({
             "id": case["id"],
             "method": policy.method_name(case["target"], case["method"]),
-            "regime": case["regime"],
             "policy": policy.policy_of(case["target"], case["method"]),
             "params": case_params(case),
             "changes": changes,

@@ -20,6 +20,7 @@ from matplotlib.colors import ListedColormap  # noqa: E402
 from packaging.version import Version  # noqa: E402
 
 from rngbench import atomic  # noqa: E402
+from rngbench.streams.history import regime_of  # noqa: E402
 from rngbench.streams.store import Store  # noqa: E402
 
 # heatmap cell codes and colours: unchanged, not present, then each kind of change
@@ -38,7 +39,7 @@ def changes_frame(changes: dict) -> pd.DataFrame:
     for case in changes["cases"]:
         for ch in case["changes"]:
             rows.append({
-                "case": case["id"], "method": case["method"], "regime": case["regime"], "policy": case["policy"],
+                "case": case["id"], "method": case["method"], "regime": regime_of(case["id"]), "policy": case["policy"],
                 "from": ch["from"], "to": ch["to"], "kind": ch["kind"], "first_index": ch.get("first_index"),
                 "fraction": ch.get("fraction"), "max_rel": ch.get("max_rel"), "verdict": ch["verdict"],
             })
