@@ -71,14 +71,18 @@ def unquote(value: str) -> str:
     return value
 
 
-def _benchmark_info(results_dir: Path) -> dict:
-    path = results_dir / "benchmarks.json"
+def _optional_json(path: Path) -> dict:
+    """A JSON file that may be absent ({}), but must be readable when present."""
     if not path.exists():
         return {}
     try:
         return json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as exc:
         raise ResultsError(f"cannot read {path}: {exc}") from None
+
+
+def _benchmark_info(results_dir: Path) -> dict:
+    return _optional_json(results_dir / "benchmarks.json")
 
 
 VERSIONS_FILE = "rngbench-envs.json"
@@ -87,13 +91,7 @@ VERSIONS_FILE = "rngbench-envs.json"
 
 
 def _env_versions(results_dir: Path) -> dict:
-    path = results_dir / VERSIONS_FILE
-    if not path.exists():
-        return {}
-    try:
-        return json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ResultsError(f"cannot read {path}: {exc}") from None
+    return _optional_json(results_dir / VERSIONS_FILE)
 
 
 _PYTHON_VERSIONS: dict[str, dict] = {}
