@@ -134,3 +134,12 @@ def test_fingerprints_see_every_byte():
     b[1] = 1j  # only the second 8-byte word changes
     fa, fb = blobs.fingerprints(a), blobs.fingerprints(b)
     assert fa[0] == fb[0] and fa[1] != fb[1]
+
+
+@pytest.mark.parametrize("loader", [load, stored_load])
+def test_swapped_values_are_a_stream_change_even_with_equal_statistics(loader):
+    """sum, sum |x|, min and max survive a swap; the ULP distance does not."""
+    other = BASE.copy()
+    other[[3, 4]] = other[[4, 3]]
+    change = classify(rec(BASE), rec(other), loader)
+    assert change.kind == "stream" and change.first_index == 3 and change.fraction == pytest.approx(2 / 20000)

@@ -94,3 +94,15 @@ def test_unknown_version_is_a_one_line_error(session_store, version, message):
 def test_missing_store_is_a_one_line_error(tmp_path):
     code, output = _one_line_error(["streams", "verify", "--store", str(tmp_path / "nowhere")])
     assert code == 2 and output.startswith("error: no store")
+
+
+def test_blob_replaced_by_another_valid_blob_is_found(store_copy):
+    """A well-formed blob under the wrong name (hand-edited store) is caught by its hash, not by a decode error."""
+    import numpy as np
+
+    from rngbench.streams import blob as blobs
+
+    victim = next((store_copy / "blobs").rglob("*.z"))
+    victim.write_bytes(blobs.encode(np.arange(10)))
+    problems = Store(store_copy).verify()
+    assert len(problems) == 1 and victim.name in problems[0] and "does not match its name" in problems[0]
