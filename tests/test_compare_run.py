@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from rngbench import sides
-from rngbench.compare_cli import compare
+from rngbench.compare_cli import compare, dataset_env
 from rngbench.comparing import recommend
 
 SUITE = '''
@@ -83,8 +83,9 @@ def run(repo: Path, cache: Path, *args: str):
 def revisions(suite_repo, cache, tmp_path_factory):
     """compare HEAD~1 HEAD, once: (result, comment markdown, rows JSON)."""
     out = tmp_path_factory.mktemp("revisions")
-    md, js = out / "comment.md", out / "rows.json"
-    result = run(suite_repo, cache, "HEAD~1", "HEAD", "--markdown", str(md), "--json", str(js))
+    md = out / "comment.md"
+    result = run(suite_repo, cache, "HEAD~1", "HEAD", "--markdown", str(md))
+    js = cache / "compare" / "compare.json"  # written by default, beside the cache's comparisons
     return result, md.read_text(), json.loads(js.read_text())
 
 
@@ -146,6 +147,7 @@ def test_recommendation_is_twice_the_worst_aa_deviation():
     (["HEAD"], "give BASE and HEAD"),
     (["HEAD", "HEAD", "--factor", "0.9"], "--factor must be above 1"),
     (["HEAD", "HEAD", "--suite-rev", "no-such-rev"], "not a git revision"),
+    (["HEAD", "HEAD", "--dataset", "pbmc68k_reduced", "--dataset", "nope"], "unknown dataset nope"),
 ])
 def test_bad_input_is_one_line(suite_repo, cache, args, message):
     result = CliRunner().invoke(compare, [*args, "--suite", str(suite_repo), "--work", str(cache)])
@@ -167,3 +169,10 @@ def test_side_parsing(suite_repo, tmp_path):
         sides.parse(str(tmp_path / "empty"), suite_repo)
     merged = sides.merge_requirements(["scanpy==1.13.0a2", "numba>=0.60"], ("scanpy==1.12.4",))
     assert merged == ["numba>=0.60", "scanpy==1.12.4"]
+
+
+def test_a_comparison_runs_on_the_default_dataset_unless_told_otherwise():
+    assert dataset_env(()) == {"RNGBENCH_DATASETS": "pbmc68k_reduced"}
+    assert dataset_env(("synthetic_10k", "pbmc68k_reduced", "synthetic_10k")) == {
+        "RNGBENCH_DATASETS": "synthetic_10k,pbmc68k_reduced"}
+    assert dataset_env(("all",)) == {}  # the suite's own default datasets

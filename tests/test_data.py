@@ -1,6 +1,7 @@
 """pbmc68k counts rebuilt from the raw layer, calibrated synthetic data, and the on-disk cache."""
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
 from rngbench import data
@@ -53,6 +54,14 @@ def test_synthetic_data_is_deterministic_and_calibrated_to_pbmc68k():
 def test_datasets_default_and_nightly():
     assert data.names(nightly=False) == ["pbmc68k_reduced", "synthetic_10k"]
     assert "synthetic_100k" in data.names(nightly=True)
+
+
+def test_rngbench_datasets_picks_the_datasets_every_asv_process_sees(monkeypatch):
+    monkeypatch.setenv("RNGBENCH_DATASETS", "synthetic_100k, pbmc68k_reduced")
+    assert data.names() == data.names(nightly=False) == ["synthetic_100k", "pbmc68k_reduced"]
+    monkeypatch.setenv("RNGBENCH_DATASETS", "pbmc68k_reduced,pbmc3k")
+    with pytest.raises(ValueError, match="unknown dataset pbmc3k"):
+        data.names()
 
 
 def test_load_builds_once_and_caches_on_disk():

@@ -36,6 +36,14 @@ def test_downsample_every_strategy_hits_the_target_and_spawn_changes_the_draws()
     assert not _equal(out["spawn"], out["reuse"])
 
 
+def test_downsample_to_3_counts_draws_every_cell_down_to_3():
+    inp = downsample.inputs(pbmc(), "per_cell_3")
+    totals = np.asarray(inp["x"].sum(axis=1)).ravel()
+    assert inp["target"] == 3 and (totals > 3).all()
+    out = downsample.reference(inp, "legacy")
+    assert set(np.asarray(out.sum(axis=1)).ravel()) == {3}
+
+
 def test_downsample_spawn_makes_one_generator_per_downsampled_cell():
     inp = downsample.inputs(pbmc(), "per_cell")
     over = int((np.asarray(inp["x"].sum(axis=1)).ravel() > inp["target"]).sum())

@@ -150,8 +150,12 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
               help="Git revision of the suite for sides that name an environment (default: the working tree).")
 @click.option("--work", type=click.Path(path_type=Path), default=Path(".rngbench-cache"), show_default=True,
               help="Cache: environments, exported revisions, results.")
-@click.option("--markdown", "md_out", type=click.Path(path_type=Path), help="Write the pull-request comment here.")
-@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the rows as JSON here.")
+@click.option("--markdown", "md_out", type=click.Path(path_type=Path),
+              help="Write the pull-request comment here [default: WORK/compare/comment.md].")
+@click.option("--json", "json_out", type=click.Path(path_type=Path),
+              help="Write the rows as JSON here [default: WORK/compare/compare.json].")
+@click.option("--dataset", "datasets", multiple=True,
+              help="Dataset to run on; repeatable [default: pbmc68k_reduced]; 'all' for every default dataset.")
 @click.option("--threads", type=int, default=1, show_default=True,
               help="Threads per benchmark process (OMP/OpenBLAS/MKL/numba); 0 leaves the libraries' defaults.")
 @click.option("--calibrate", is_flag=True, help="A/A runs: measure this runner's noise and recommend a factor.")
@@ -159,7 +163,7 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
 @click.option("--slowdown", type=float, default=1.3, show_default=True,
               help="With --calibrate: HEAD's samples are multiplied by this and must be flagged.")
 def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, suite_rev, work, md_out, json_out,
-            threads, calibrate, runs, slowdown) -> None:
+            datasets, threads, calibrate, runs, slowdown) -> None:
     """Compare BASE and HEAD on this machine: git revisions of the suite, or environments.
 
     \b
@@ -178,7 +182,11 @@ def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, 
     if threads < 0:
         fail("--threads must be >= 0")
     if threads:  # a shared 2-core runner: one thread per benchmark keeps other jobs' load from skewing one side
-        settings.extra_env = {name: str(threads) for name in THREAD_VARIABLES}
+        settings.extra_env.update({name: str(threads) for name in THREAD_VARIABLES})
+    settings.extra_env.update(dataset_env(datasets))
+    if not calibrate:
+        md_out = md_out or work / "compare" / "comment.md"
+        json_out = json_out or work / "compare" / "compare.json"
     try:
         repo = sides.git_root(suite.resolve())
         if suite_rev:
@@ -228,12 +236,23 @@ def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, 
     text = comment.render(report)
     click.echo(text)
     print_rows(report)
-    if md_out:
-        atomic.write_text(md_out, text)
-        console.print(f"wrote {md_out}")
-    if json_out:
-        atomic.write_text(json_out, json.dumps(rows_json(report), indent=1) + "\n")
+    atomic.write_text(md_out, text)
+    atomic.write_text(json_out, json.dumps(rows_json(report), indent=1) + "\n")
+    console.print(f"wrote {md_out} and {json_out}")
     sys.exit(1 if report.regressed else 0)
+
+
+def dataset_env(datasets: tuple[str, ...]) -> dict:
+    """``RNGBENCH_DATASETS`` for the benchmark processes: the default dataset unless told otherwise."""
+    from rngbench import data
+
+    if "all" in datasets:
+        return {}
+    try:
+        names = data.parse_names(",".join(datasets or (data.DEFAULT,)))
+    except ValueError as exc:
+        fail(f"--dataset: {exc}")
+    return {"RNGBENCH_DATASETS": ",".join(names)}
 
 
 def rows_json(report) -> dict:

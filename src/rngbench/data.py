@@ -57,11 +57,32 @@ DATASETS: dict[str, Dataset] = {
 }
 
 
+DEFAULT = "pbmc68k_reduced"
+"""The default dataset: the one a comparison runs on unless told otherwise (it ships with scanpy)."""
+
+
 def names(nightly: bool | None = None) -> list[str]:
-    """Dataset names for a run: the default ones, plus the nightly ones if asked (or ``RNGBENCH_NIGHTLY=1``)."""
+    """Dataset names for a run: the default ones, plus the nightly ones if asked (or ``RNGBENCH_NIGHTLY=1``).
+
+    ``RNGBENCH_DATASETS`` (comma-separated) overrides both: ``rngbench compare``
+    sets it so that asv's discovery and every benchmark process see the same
+    parameter list.
+    """
+    chosen = os.environ.get("RNGBENCH_DATASETS", "").strip()
+    if chosen:
+        return parse_names(chosen)
     if nightly is None:
         nightly = os.environ.get("RNGBENCH_NIGHTLY", "") not in ("", "0")
     return [d.name for d in DATASETS.values() if nightly or not d.nightly]
+
+
+def parse_names(text: str) -> list[str]:
+    """``"a,b"`` -> ``["a", "b"]``, each a known dataset; ValueError names the unknown one."""
+    wanted = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in wanted if n not in DATASETS]
+    if unknown or not wanted:
+        raise ValueError(f"unknown dataset {', '.join(unknown) or repr(text)} (known: {', '.join(DATASETS)})")
+    return list(dict.fromkeys(wanted))
 
 
 # ---------------------------------------------------------------- pbmc68k_reduced

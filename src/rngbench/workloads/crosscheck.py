@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 SAME_ALGORITHM = {
-    "downsample": ("per_cell", "total"),
+    "downsample": ("per_cell", "per_cell_3", "total"),
     "pca": ("arpack_dense", "arpack_sparse", "randomized_dense"),
     "umap_init": ("spectral", "random", "full_short"),
     "scrublet": ("simulate",),
