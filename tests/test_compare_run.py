@@ -96,8 +96,8 @@ def test_two_revisions_of_the_suite_flag_the_slower_one(suite_repo, revisions):
     assert rows[("bench_t.Work.track_draws", ())]["change"] == "regression"
     assert rows[("bench_t.Work.track_draws", ())]["ratio"] == pytest.approx(10)
     assert rows[("bench_t.Work.time_draws", ())]["change"] == "regression"  # 10x the work
-    # pooled: 6 samples x asv's own 2 rounds per run x our 2 interleaved rounds
-    assert len(rows[("bench_t.Work.time_draws", ())]["before"]["samples"]) == 24
+    # timed by the interleaved workers: 2 turns (--rounds 2) of 2 samples a side, not asv's one --quick sample
+    assert len(rows[("bench_t.Work.time_draws", ())]["before"]["samples"]) == 4
     assert text.startswith("<!-- rngbench-benchmark-comment -->")
     changes = text.split("### Benchmark changes")[1].split("###")[0]
     assert "🔴 slower" in changes and "track_draws" in changes and "time_draws" in changes

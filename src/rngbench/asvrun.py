@@ -87,10 +87,12 @@ class AsvSide:
             raise RunError(f"asv machine failed: {_tail(out)}")
 
     def run_round(self, bench: list[str], attributes: list[str], extra_env: dict | None = None,
-                  timeout: float | None = None) -> subprocess.CompletedProcess:
-        """One ``asv run`` whose samples are appended to this side's results."""
+                  timeout: float | None = None, quick: bool = False) -> subprocess.CompletedProcess:
+        """One ``asv run`` whose samples are appended to this side's results (``quick``: one sample each)."""
         args = ["run", "--config", str(self.config), "-E", f"existing:{self.python}", "--set-commit-hash",
                 self.commit, "--machine", machine_name(), "--record-samples", "--append-samples", "--show-stderr"]
+        if quick:
+            args.append("--quick")
         for regex in bench:
             args += ["--bench", regex]
         for attribute in attributes:

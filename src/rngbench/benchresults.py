@@ -38,6 +38,7 @@ class Measurement:
     stats: dict | None = None
     unit: str | None = None
     env: dict = field(default_factory=dict, compare=False, hash=False)  # result-file params: machine, python, requirements
+    index: int | None = field(default=None, compare=False)  # asv's parameter index (benchmark id "name-index")
 
     @property
     def key(self) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -148,6 +149,7 @@ def read_result_file(path: Path, info: dict | None = None, versions: dict | None
                 stats=stats[i],
                 unit=meta.get("unit"),
                 env=env,
+                index=i if params else None,
             ))
     return out
 

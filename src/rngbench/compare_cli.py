@@ -138,7 +138,8 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
 @click.argument("head", required=False)
 @click.option("--factor", type=float, default=1.1, show_default=True,
               help="Flag a change only beyond this ratio (and if asv's test finds it significant).")
-@click.option("--rounds", type=int, default=4, show_default=True, help="Interleaved rounds (both sides each round).")
+@click.option("--rounds", type=int, default=20, show_default=True,
+              help="Interleaved turns per benchmark and side (2 samples each; fewer if a benchmark passes 60 s).")
 @click.option("--bench", "-b", multiple=True, help="Only benchmarks matching this regex (asv --bench); repeatable.")
 @click.option("--with", "with_", multiple=True,
               help="Requirement of both sides (default: [compare] in benchmarks/matrix.toml); repeatable.")
@@ -207,22 +208,21 @@ def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
         with Progress(*columns, console=console) as progress:
+            task = progress.add_task("starting", total=None)
+
+            def step(done: int, total: int | None, what: str, prefix: str = "") -> None:
+                if not progress.console.is_terminal and (total is None or done in (0, total)):
+                    progress.console.print(f"{prefix}{what}")  # CI logs get the phases as lines
+                progress.update(task, completed=done, total=total, description=f"{prefix}{what}"[:70])
+
             if calibrate:
                 if runs < 1 or slowdown <= 1:
                     fail("--runs must be >= 1 and --slowdown above 1")
-                task = progress.add_task("A/A calibration", total=runs * rounds * 2)
                 result = comparing.calibrate(spec, settings, runs, slowdown,
-                                             on_round=lambda run, r, s: progress.update(
-                                                 task, advance=1, description=f"A/A run {run + 1}, round {r + 1}, {s}"))
+                                             progress=lambda run, done, total, what: step(
+                                                 done, total, what, prefix=f"A/A run {run + 1}/{runs}: "))
             else:
-                task = progress.add_task("comparing", total=rounds * 2)
-
-                def on_round(r: int, side: str) -> None:
-                    if not progress.console.is_terminal:  # CI logs get a line per step instead of a bar
-                        progress.console.print(f"round {r + 1}/{rounds}: {side} measured")
-                    progress.update(task, advance=1, description=f"round {r + 1}/{rounds}: {side}")
-
-                report, _, _ = comparing.compare_sides(base_spec, head_spec, settings, on_round=on_round)
+                report, _, _ = comparing.compare_sides(base_spec, head_spec, settings, progress=step)
     except (comparing.CompareError, sides.SideError, envs.EnvError, asvrun.RunError) as exc:
         fail(str(exc))
 

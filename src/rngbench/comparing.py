@@ -1,10 +1,13 @@
-"""``rngbench compare``: both sides on this machine, in interleaved rounds, judged by asv's test.
+"""``rngbench compare``: both sides on this machine, interleaved benchmark by benchmark, judged by asv's test.
 
-Shared CI runners drift (other jobs, thermal state, noisy neighbours), so
-measuring all of BASE and then all of HEAD turns drift into a fake change.
-Instead every round runs both sides, alternating which goes first (ABBA...),
-and each side's samples from all rounds are pooled: drift lands on both
-sides alike.  The verdict per benchmark is asv's (see
+Shared CI runners drift (other jobs, thermal state, noisy neighbours; this
+machine's speed moves by 30-50 % over seconds), so measuring all of BASE and
+then all of HEAD turns drift into a fake change -- and so, measured here, did
+pooling whole asv rounds run alternately (ABBA).  asv therefore runs each
+side once, quickly (failures, n/a, memory and ``track_`` values, the result
+files), and the ``time_`` samples are taken by :mod:`rngbench.interleave`:
+for each benchmark, short turns alternate between the two sides' workers, so
+drift lands on both sides alike.  The verdict per benchmark is asv's (see
 :mod:`rngbench.significance`).  Calibration runs the same machinery with
 both sides identical (A/A), which measures the runner's noise, and checks
 that a known slowdown -- HEAD's samples multiplied by ``slowdown`` after
@@ -13,6 +16,7 @@ measurement, i.e. real noise with a known effect -- is flagged.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import time
@@ -21,12 +25,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import asvrun, envs, sides
+from . import asvrun, atomic, envs, interleave, sides
 from .benchresults import Measurement, read_results
 from .comment import Report, Side
 from .significance import IMPROVEMENT, REGRESSION, Row, compare, pooled
 
-DEFAULT_ROUNDS = 4
+DEFAULT_ROUNDS = interleave.DEFAULT_TURNS  # turns per benchmark and side
 
 
 class CompareError(RuntimeError):
@@ -92,17 +96,36 @@ def prepare(name: str, spec: sides.SideSpec, settings: Settings, run_dir: Path) 
     return Prepared(side, Side(spec.label, versions, commit))
 
 
-def run_rounds(base: Prepared, head: Prepared, settings: Settings,
-               on_round: Callable[[int, str], None] | None = None) -> None:
-    """``rounds`` rounds, each running both sides, alternating which goes first."""
-    for r in range(settings.rounds):
-        order = (base, head) if r % 2 == 0 else (head, base)
-        for p in order:
-            p.asv.run_round(settings.bench, settings.attributes, settings.extra_env)
-            if on_round:
-                on_round(r, p.asv.name)
+Progress = Callable[[int, int | None, str], None]  # (steps done, steps in all if known, what now)
+
+
+def measure(base: Prepared, head: Prepared, settings: Settings, run_dir: Path,
+            progress: Progress | None = None) -> tuple[list[Measurement], list[Measurement]]:
+    """asv once per side (``--quick``), then every ``time_`` benchmark timed in interleaved turns."""
+    step = progress or (lambda done, total, what: None)
+    for i, p in enumerate((base, head)):
+        step(i, None, f"asv run --quick: {p.asv.name}")
+        p.asv.run_round(settings.bench, settings.attributes, settings.extra_env, quick=True)
     for p in (base, head):
         p.asv.record_versions(p.side.versions)
+    before, after = measurements(base), measurements(head)
+    job_list = interleave.jobs(before, after)
+    env = interleave.worker_env(settings.extra_env)
+    workers = tuple(interleave.Worker(p.asv.name, p.asv.python, p.asv.benchmark_dir, env, run_dir / "workers")
+                    for p in (base, head))
+    try:
+        sampled = interleave.sample(workers, job_list, settings.rounds,
+                                    on_job=lambda n, name: step(2 + n, 2 + len(job_list), name))
+    except interleave.InterleaveError as exc:
+        raise CompareError(str(exc)) from None
+    finally:
+        for w in workers:
+            w.close()
+    step(2 + len(job_list), 2 + len(job_list), "done")
+    record = [{"benchmark": key[0], "params": dict(key[1]), "base": s.samples[0], "head": s.samples[1],
+               "number": list(s.numbers), "problem": list(s.problem)} for key, s in sampled.items()]
+    atomic.write_text(run_dir / "interleaved.json", json.dumps(record, indent=1) + "\n")
+    return interleave.apply(before, sampled, 0), interleave.apply(after, sampled, 1)
 
 
 def measurements(p: Prepared) -> list[Measurement]:
@@ -133,13 +156,12 @@ def new_run_dir(work: Path) -> Path:
 
 
 def compare_sides(base_spec: sides.SideSpec, head_spec: sides.SideSpec, settings: Settings,
-                  on_round: Callable[[int, str], None] | None = None,
+                  progress: Progress | None = None,
                   slowdown: float = 1.0) -> tuple[Report, list[Measurement], list[Measurement]]:
     run_dir = new_run_dir(settings.work)
     base = prepare("base", base_spec, settings, run_dir)
     head = prepare("head", head_spec, settings, run_dir)
-    run_rounds(base, head, settings, on_round)
-    before, after = measurements(base), measurements(head)
+    before, after = measure(base, head, settings, run_dir, progress)
     if slowdown != 1.0:
         after = scaled(after, slowdown)
     rows = compare(before, after, settings.factor)
@@ -177,14 +199,14 @@ def recommend(spread: dict[str, list[float]]) -> float:
 
 
 def calibrate(spec: sides.SideSpec, settings: Settings, runs: int, slowdown: float,
-              on_round: Callable[[int, int, str], None] | None = None) -> Calibration:
+              progress: Callable[[int, int, int | None, str], None] | None = None) -> Calibration:
     """``runs`` A/A comparisons; each is judged twice, as measured and with HEAD slowed by ``slowdown``."""
     aa_flagged: list[int] = []
     slow_flagged: list[tuple[int, int]] = []
     spread: dict[str, list[float]] = {}
     for run in range(runs):
-        report, before, after = compare_sides(spec, spec, settings,
-                                              on_round=(lambda r, s, run=run: on_round(run, r, s)) if on_round else None)
+        report, before, after = compare_sides(
+            spec, spec, settings, (lambda done, total, what, run=run: progress(run, done, total, what)) if progress else None)
         aa_flagged.append(sum(r.change in (REGRESSION, IMPROVEMENT) for r in report.rows))
         for row in report.rows:
             if row.ratio is not None:
