@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from rngbench import sides
+from rngbench.benchresults import read_results
 from rngbench.compare_cli import compare, dataset_env
 from rngbench.comparing import recommend
 
@@ -102,6 +103,17 @@ def test_two_revisions_of_the_suite_flag_the_slower_one(suite_repo, revisions):
     changes = text.split("### Benchmark changes")[1].split("###")[0]
     assert "🔴 slower" in changes and "track_draws" in changes and "time_draws" in changes
     assert git(suite_repo, "rev-parse", "HEAD")[:12] in text
+
+
+def test_interleaved_samples_are_written_into_asv_result_files(cache, revisions):
+    """So `rngbench overhead` (and asv itself) on a comparison's results see the samples the verdict used."""
+    _, _, doc = revisions
+    run = sorted(d for d in (cache / "compare" / "runs").iterdir() if (d / "interleaved.json").exists())[0]
+    for side in ("base", "head"):
+        stored = {m.key: m for m in read_results([run / side / "results"])}
+        timed = stored[("bench_t.Work.time_draws", ())]
+        row = next(r for r in doc["rows"] if r["benchmark"] == "bench_t.Work.time_draws")
+        assert list(timed.samples) == row["before" if side == "base" else "after"]["samples"]
 
 
 def test_hostile_parameters_from_a_real_run_are_escaped(revisions):

@@ -154,6 +154,38 @@ def read_result_file(path: Path, info: dict | None = None, versions: dict | None
     return out
 
 
+def replace_measurements(results_dir: Path, replacements: dict) -> None:
+    """Write ``{key: Measurement}`` over the matching entries of the asv result files under ``results_dir``.
+
+    ``rngbench compare`` times ``time_`` benchmarks outside asv (interleaved
+    turns); writing those samples back into asv's own files means every
+    reader -- the comparison, ``rngbench overhead``, ``asv compare`` itself --
+    sees the same numbers.  Goes through :class:`asv.results.Results`
+    (load, set, save), so the file format stays asv's.
+    """
+    from asv.results import Results
+
+    for path in result_files(results_dir):
+        result = Results.load(str(path))
+        changed = False
+        for key, m in replacements.items():
+            name = key[0]
+            if name not in result._results or (m.index is None) != (not result.get_result_params(name)):
+                continue
+            i = m.index or 0
+            size = len(result._results[name])
+            if result._stats.get(name) is None:
+                result._stats[name] = [None] * size
+            if result._samples.get(name) is None:
+                result._samples[name] = [None] * size
+            result._results[name][i] = m.value
+            result._stats[name][i] = m.stats
+            result._samples[name][i] = None if m.samples is None else list(m.samples)
+            changed = True
+        if changed:
+            result.save(str(results_dir))
+
+
 def result_files(results_dir: Path) -> list[Path]:
     """asv result files under a results directory (not ``machine.json`` / ``benchmarks.json``)."""
     return sorted(p for p in Path(results_dir).glob("*/*.json") if p.name != "machine.json")

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import asvrun, atomic, envs, interleave, sides
-from .benchresults import Measurement, read_results
+from .benchresults import Measurement, read_results, replace_measurements
 from .comment import Report, Side
 from .significance import IMPROVEMENT, REGRESSION, Row, compare, pooled
 
@@ -125,7 +125,10 @@ def measure(base: Prepared, head: Prepared, settings: Settings, run_dir: Path,
     record = [{"benchmark": key[0], "params": dict(key[1]), "base": s.samples[0], "head": s.samples[1],
                "number": list(s.numbers), "problem": list(s.problem)} for key, s in sampled.items()]
     atomic.write_text(run_dir / "interleaved.json", json.dumps(record, indent=1) + "\n")
-    return interleave.apply(before, sampled, 0), interleave.apply(after, sampled, 1)
+    for side, (p, ms) in enumerate(((base, before), (head, after))):
+        replace_measurements(p.asv.results_dir, {m.key: m for m in interleave.apply(ms, sampled, side)
+                                                 if m.key in sampled})
+    return measurements(base), measurements(head)
 
 
 def measurements(p: Prepared) -> list[Measurement]:
