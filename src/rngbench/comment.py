@@ -184,8 +184,8 @@ def render(report: Report) -> str:
     if report.machine:
         out.append("Machine: " + ", ".join(f"{code(k)} {code(v)}" for k, v in sorted(report.machine.items())) + ".")
         out.append("")
-    rounds = (f" Both sides ran on this machine; each `time_` benchmark was timed in up to {report.rounds} turns "
-              f"per side, alternating between the sides, 2 samples a turn." if report.rounds else "")
+    rounds = (f" Both sides ran on this machine; each `time_` benchmark was timed in up to {report.rounds} "
+              f"interleaved turns per side (2 samples a turn, alternating between the sides)." if report.rounds else "")
     out += ["### How changes are decided", "",
             f"Factor {report.factor:g}: {TEST_DESCRIPTION}. `~` marks a ratio beyond the factor that is not "
             f"significant.{rounds} Run `rngbench compare --calibrate` to measure this runner's noise.", ""]
