@@ -39,6 +39,12 @@ class Work:
         return 1000 * WORK
 
 
+class Env:
+    def track_datasets(self):
+        import os
+        return 1.0 if os.environ.get("RNGBENCH_DATASETS") == "pbmc68k_reduced" else 0.0
+
+
 class Hostile:
     params = [["a|b`c", "<script>alert(1)</script>", "@octocat [x](javascript:alert(1))\\n| x |"]]
     param_names = ["name"]
@@ -99,6 +105,9 @@ def test_two_revisions_of_the_suite_flag_the_slower_one(suite_repo, revisions):
     assert rows[("bench_t.Work.time_draws", ())]["change"] == "regression"  # 10x the work
     # timed by the interleaved workers: 2 turns (--rounds 2) of 2 samples a side, not asv's one --quick sample
     assert len(rows[("bench_t.Work.time_draws", ())]["before"]["samples"]) == 4
+    # the default dataset reaches the benchmark processes on both sides
+    assert rows[("bench_t.Env.track_datasets", ())]["before"]["value"] == 1.0
+    assert rows[("bench_t.Env.track_datasets", ())]["after"]["value"] == 1.0
     assert text.startswith("<!-- rngbench-benchmark-comment -->")
     changes = text.split("### Benchmark changes")[1].split("###")[0]
     assert "🔴 slower" in changes and "track_draws" in changes and "time_draws" in changes
