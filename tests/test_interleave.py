@@ -123,3 +123,24 @@ def test_only_time_benchmarks_with_values_on_both_sides_are_sampled():
     failed = Measurement("b.C.time_other", (), value=None)
     jobs = interleave.jobs([ok, na, mem, failed], [ok, na, mem, Measurement("b.C.time_other", (), value=2.0)])
     assert jobs == [("b.C.time_run", 0, ok.key)]
+
+
+def test_probe_worker_answers_timings_and_errors_line_by_line(tmp_path):
+    """The headline probe's worker speaks the same JSON-lines protocol through the same process class."""
+    import os
+
+    repo = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=str(repo / "src"))
+    probe = interleave.JsonLinesProcess("probe", [sys.executable, "-m", "rngbench.bench_probe"], env, tmp_path,
+                                        tmp_path / "probe.log")
+    try:
+        timed = probe.call(workload="downsample", case="per_cell_3", layer="reference", strategy="reuse",
+                           dataset="pbmc68k_reduced")
+        assert timed["seconds"] > 0
+        wrong = probe.call(workload="downsample", case="nope", layer="reference", strategy="reuse",
+                           dataset="pbmc68k_reduced")
+        assert wrong["error"].startswith("ValueError: unknown downsample case")
+    finally:
+        probe.close()
+    with pytest.raises(interleave.InterleaveError, match="the probe worker stopped"):
+        probe.call(workload="downsample")

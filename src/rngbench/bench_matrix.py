@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import envs
+from .interleave import JsonLinesProcess
 
 REPO = Path(__file__).resolve().parents[2]
 SCANPY_VERSIONS = ("1.12.4", "1.13.0a2")
@@ -118,24 +119,15 @@ def _write_sidecar(bench_envs: list[BenchEnv]) -> None:
 # ---------------------------------------------------------------- interleaved headline probe
 
 
-class _Worker:
+class _Worker(JsonLinesProcess):
+    """A probe worker (:mod:`rngbench.bench_probe`) in one benchmark environment."""
+
     def __init__(self, be: BenchEnv):
         env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
         env.update({k: env.get(k, v) for k, v in FORK_SAFE_ENV.items()})  # same threading as the asv runs
         self.be = be
-        self.proc = subprocess.Popen(
-            [be.python, "-m", "rngbench.bench_probe"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            text=True, env=env, cwd=REPO,
-        )
-
-    def call(self, **cmd) -> dict:
-        self.proc.stdin.write(json.dumps(cmd) + "\n")
-        self.proc.stdin.flush()
-        return json.loads(self.proc.stdout.readline())
-
-    def close(self) -> None:
-        self.proc.stdin.close()
-        self.proc.wait(timeout=60)
+        super().__init__(f"probe (scanpy {be.scanpy})", [be.python, "-m", "rngbench.bench_probe"], env, REPO,
+                         REPO / ".asv" / "probe" / f"scanpy-{be.scanpy}.log")
 
 
 HEADLINE = {

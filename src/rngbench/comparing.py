@@ -111,7 +111,7 @@ def measure(base: Prepared, head: Prepared, settings: Settings, run_dir: Path,
     before, after = measurements(base), measurements(head)
     job_list = interleave.jobs(before, after)
     env = interleave.worker_env(settings.extra_env)
-    workers = tuple(interleave.Worker(p.asv.name, p.asv.python, p.asv.benchmark_dir, env, run_dir / "workers")
+    workers = tuple(interleave.suite_worker(p.asv.name, p.asv.python, p.asv.benchmark_dir, env, run_dir / "workers")
                     for p in (base, head))
     try:
         sampled = interleave.sample(workers, job_list, settings.rounds,

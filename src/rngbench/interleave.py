@@ -37,30 +37,35 @@ class InterleaveError(RuntimeError):
     """A one-line reason why a worker could not run."""
 
 
-class Worker:
-    """One side's benchmark process: asv_runner in the side's environment, driven over stdin/stdout."""
+class JsonLinesProcess:
+    """A long-lived child process answering one JSON line with one JSON line; its stderr goes to a log file.
 
-    def __init__(self, name: str, python: Path, benchmark_dir: Path, env: dict, workdir: Path):
-        workdir.mkdir(parents=True, exist_ok=True)
+    Used for both kinds of benchmark worker: the side workers here and the
+    headline probe's (:mod:`rngbench.bench_probe`).
+    """
+
+    def __init__(self, name: str, argv: list[str], env: dict, cwd: Path, log: Path):
+        log.parent.mkdir(parents=True, exist_ok=True)
         self.name = name
-        self.log = workdir / f"worker-{name}.log"
-        self._log_file = open(self.log, "w")
-        self.proc = subprocess.Popen([str(python), str(WORKER), str(benchmark_dir)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self._log_file, text=True, env=env, cwd=workdir)
+        self.log = log
+        self._log_file = open(log, "w")
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log_file,
+                                     text=True, env=env, cwd=cwd)
 
     def call(self, **cmd) -> dict:
         try:
             self.proc.stdin.write(json.dumps(cmd) + "\n")
             self.proc.stdin.flush()
             line = self.proc.stdout.readline()
-        except (BrokenPipeError, OSError):
+        except (BrokenPipeError, OSError, ValueError):  # ValueError: the pipe was closed here
             line = ""
         if not line:
             raise InterleaveError(f"the {self.name} worker stopped ({self._tail()})")
         return json.loads(line)
 
     def _tail(self) -> str:
-        self._log_file.flush()
+        if not self._log_file.closed:
+            self._log_file.flush()
         lines = [x.strip() for x in self.log.read_text(errors="replace").splitlines() if x.strip()]
         return lines[-1] if lines else f"see {self.log}"
 
@@ -72,6 +77,13 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
         self._log_file.close()
+
+
+def suite_worker(name: str, python: Path, benchmark_dir: Path, env: dict, workdir: Path) -> JsonLinesProcess:
+    """One side's benchmark process: asv_runner in the side's environment (:mod:`rngbench.interleave_worker`)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    return JsonLinesProcess(name, [str(python), str(WORKER), str(benchmark_dir)], env, workdir,
+                            workdir / f"worker-{name}.log")
 
 
 @dataclass
@@ -99,7 +111,7 @@ def jobs(before: list[Measurement], after: list[Measurement]) -> list[tuple[str,
     return out
 
 
-def sample(workers: tuple[Worker, Worker], job_list: list[tuple[str, int | None, tuple]], turns: int = DEFAULT_TURNS,
+def sample(workers: tuple[JsonLinesProcess, JsonLinesProcess], job_list: list[tuple[str, int | None, tuple]], turns: int = DEFAULT_TURNS,
            max_seconds: float = MAX_SECONDS, on_job: Callable[[int, str], None] | None = None) -> dict:
     """Alternate turns between the two workers, benchmark by benchmark; ``{key: Sampled}``."""
     results = {}
