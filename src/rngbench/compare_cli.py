@@ -15,7 +15,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from rngbench import atomic
+from rngbench import atomic, interleave
 
 console = Console()
 
@@ -138,8 +138,9 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
 @click.argument("head", required=False)
 @click.option("--factor", type=float, default=1.1, show_default=True,
               help="Flag a change only beyond this ratio (and if asv's test finds it significant).")
-@click.option("--rounds", type=int, default=20, show_default=True,
-              help="Interleaved turns per benchmark and side (2 samples each; fewer if a benchmark passes 60 s).")
+@click.option("--rounds", type=int, default=interleave.DEFAULT_TURNS, show_default=True,
+              help=f"Interleaved turns per benchmark and side ({interleave.TURN_SAMPLES} samples each; fewer if a "
+                   f"benchmark passes {interleave.MAX_SECONDS:g} s).")
 @click.option("--bench", "-b", multiple=True, help="Only benchmarks matching this regex (asv --bench); repeatable.")
 @click.option("--with", "with_", multiple=True,
               help="Requirement of both sides (default: [compare] in benchmarks/matrix.toml); repeatable.")

@@ -30,7 +30,6 @@ from .benchresults import Measurement, read_results, replace_measurements
 from .comment import Report, Side
 from .significance import IMPROVEMENT, REGRESSION, Row, compare, pooled
 
-DEFAULT_ROUNDS = interleave.DEFAULT_TURNS  # turns per benchmark and side
 
 
 class CompareError(RuntimeError):
@@ -44,7 +43,7 @@ class Settings:
     python: str = ">=3.12"
     bench: list[str] = field(default_factory=list)  # asv --bench regexes
     attributes: list[str] = field(default_factory=list)  # asv -a overrides, e.g. repeat=3
-    rounds: int = DEFAULT_ROUNDS
+    rounds: int = interleave.DEFAULT_TURNS  # turns per benchmark and side
     factor: float = 1.1
     work: Path = Path(".rngbench-cache/compare")
     env_root: Path = Path(".rngbench-cache/envs")

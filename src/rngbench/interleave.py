@@ -24,7 +24,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .benchresults import Measurement
-from .significance import pooled
 
 WORKER = Path(__file__).with_name("interleave_worker.py")
 TURN_SAMPLES = 2  # samples per turn: short enough to follow the drift, long enough to amortise the switch
@@ -149,6 +148,8 @@ def _problem(reply: dict) -> str | None:
 
 def apply(measurements: list[Measurement], sampled: dict, side: int) -> list[Measurement]:
     """The measurements with each interleaved ``time_`` result's samples in place of asv's single one."""
+    from .significance import pooled  # asv's statistics: imported here so the CLI can read the defaults cheaply
+
     out = []
     for m in measurements:
         got = sampled.get(m.key)
