@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rngbench.streams import record
+from rngbench.streams.recorder import record
 from rngbench.streams.store import Store, read_recorder_output
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rngbench.streams import catalogue
+from rngbench.streams.recorder import catalogue
 
 STREAMS = Path(catalogue.__file__).parent
 NOT_DRAWS = {"get_state", "set_state", "seed", "get_bit_generator", "set_bit_generator", "default_rng"}

@@ -11,7 +11,7 @@ from packaging.version import Version
 
 from conftest import COMMITTED_STORE, REPO
 from rngbench.cli import main
-from rngbench.streams import catalogue
+from rngbench.streams.recorder import catalogue
 from rngbench.streams.history import build_changes
 from rngbench.streams.report import render_markdown
 from rngbench.streams.store import Store

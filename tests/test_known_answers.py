@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from conftest import COMMITTED_STORE, KNOWN_ANSWERS
-from rngbench.streams import catalogue, record
+from rngbench.streams.recorder import catalogue, record
 from rngbench.streams.blob import fingerprints
 from rngbench.streams.store import Store
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from rngbench.cli import main
-from rngbench.streams import record
+from rngbench.streams.recorder import record
 from rngbench.streams.store import Store, StoreError, read_recorder_output
 
 

@@ -95,11 +95,15 @@ def check(store_path: Path, against: str) -> None:
         versions = checking.targets(store, against)
         installed = checking.record_installed()
         rows = []
+        chosen = {}
         for version in versions:
-            rows.extend(dict(r, against=version) for r in checking.compare_installed(store, installed, version))
+            found, chosen[version] = checking.compare_installed(store, installed, version)
+            rows.extend(dict(r, against=version) for r in found)
     except StoreError as exc:
         fail(str(exc))
     console = _console()
+    for version, variant in list(chosen.items())[:3]:
+        console.print(f"numpy {version}: compared with platform {variant.platform_id} ({variant.reason})")
     bad = checking.failing(rows)
     shown = [r for r in rows if not (r["kind"] == "absent" and r["verdict"] == "allowed")]
     if shown:
@@ -115,6 +119,11 @@ def check(store_path: Path, against: str) -> None:
         if len(shown) > 200:
             console.print(f"… {len(shown) - 200} more rows")
     elapsed = time.perf_counter() - started
+    new_variant = [r for r in shown if r["kind"] == "platform" and r["verdict"] == "platform-dependent"]
+    if new_variant:
+        console.print(f"{len(new_variant)} platform-dependent case(s) match no stored platform: this machine "
+                      f"({installed.platform_id}) is a new platform variant; add it with `rngbench streams record "
+                      f"DIR` then `rngbench streams ingest DIR`")
     summary = (f"numpy {installed.version} vs {', '.join(versions) if len(versions) < 4 else f'{len(versions)} releases'}: "
                f"{len(installed.records)} cases, {len(shown)} differences, {len(bad)} NEP 19 breaches ({elapsed:.1f} s)")
     console.print(summary)
@@ -184,7 +193,7 @@ def matrix(store_path: Path, versions: tuple[str, ...], jobs: int, pre: bool) ->
 @click.argument("outdir", type=click.Path(path_type=Path))
 def record(outdir: Path) -> None:
     """Record the installed numpy into OUTDIR (what the matrix runs in each environment)."""
-    from rngbench.streams import record as recorder
+    from rngbench.streams.recorder import record as recorder
 
     recorder.write_record(str(outdir))
     click.echo(f"wrote {outdir}")
@@ -194,8 +203,12 @@ def record(outdir: Path) -> None:
 @store_option
 @click.argument("recorded", type=click.Path(path_type=Path, exists=True, file_okay=False))
 def ingest(store_path: Path, recorded: Path) -> None:
-    """Add a recorder output directory (from `record.py OUTDIR`) to the store."""
-    from rngbench.streams import catalogue
+    """Add a recorder output directory (from `rngbench streams record OUTDIR`) to the store.
+
+    A release the store lacks is added whole; for a stored release the output becomes a platform variant
+    (only its platform-dependent cases may differ from the stored reference).
+    """
+    from rngbench.streams.recorder import catalogue
     from rngbench.streams.store import Store, StoreError, read_recorder_output
 
     store = Store(store_path)
@@ -203,6 +216,10 @@ def ingest(store_path: Path, recorded: Path) -> None:
         doc, cases = read_recorder_output(recorded)
         if doc["catalogue"] != catalogue.digest():
             fail(f"{recorded} was recorded from another catalogue ({doc['catalogue']}, this one is {catalogue.digest()})")
+        if doc["env"]["numpy"] in store.releases():
+            version, pid = store.add_variant(doc, cases)
+            click.echo(f"stored platform {pid} of numpy {version}")
+            return
         version = store.add_release(doc, cases)
     except StoreError as exc:
         fail(str(exc))

@@ -26,13 +26,25 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from rngbench import envs
-from rngbench.streams import catalogue
+from rngbench.streams import policy
+from rngbench.streams.recorder import catalogue
 from rngbench.streams.store import Store, StoreError, read_recorder_output, sort_versions
 
 INDEX_URL = "https://pypi.org/pypi/numpy/json"
 RECORD_TIMEOUT = 600  # seconds; a release whose recorder hangs is reported, not waited for forever
 OLDEST = "1.16.0"
-RECORDER = Path(__file__).with_name("record.py")
+RECORDER = Path(__file__).with_name("recorder")  # run as a folder: python RECORDER OUTDIR
+# OpenBLAS kernels each release is recorded under, and the CPU flags (/proc/cpuinfo) a kernel needs: a kernel the
+# CPU cannot run dies with "Illegal instruction".  The reference kernel runs on every x86-64 CPU and records every
+# case (it is the first); the others re-record only the methods whose output follows linear algebra
+# (policy.LINALG_METHODS).
+KERNELS = {
+    "Prescott": (),
+    "Sandybridge": ("avx",),
+    "Haswell": ("avx2", "fma"),
+    "Zen": ("avx2", "fma"),
+    "SkylakeX": ("avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"),
+}
 _CP_TAG = re.compile(r"-cp(\d)(\d+)-")
 
 
@@ -121,27 +133,63 @@ def plan(index: dict, store: Store, interpreters: list[envs.Interpreter], *, ver
     return jobs, done, unusable
 
 
-def record_release(job: Job, workdir: Path, env_root: Path) -> Path:
-    """Build the release's environment and run the standalone recorder in it."""
-    env = envs.build_env([f"numpy=={job.version}"], job.python, env_root)
-    outdir = workdir / job.version
+def cpu_flags() -> set[str]:
     try:
-        result = env.run([str(RECORDER), str(outdir)], capture_output=True, text=True, timeout=RECORD_TIMEOUT)
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return set(line.partition(":")[2].split())
+    except OSError:
+        pass
+    return set()
+
+
+def runnable_kernels(flags: set[str] | None = None) -> list[str]:
+    """The kernels of ``KERNELS`` this CPU can run, reference first (x86-64 only; elsewhere none is forced)."""
+    if platform.machine() not in ("x86_64", "AMD64"):
+        return []
+    flags = cpu_flags() if flags is None else flags
+    return [k for k, need in KERNELS.items() if all(f in flags for f in need)]
+
+
+def _run_recorder(env: envs.Environment, outdir: Path, version: str, kernel: str | None,
+                  only: tuple[str, ...] = ()) -> Path:
+    environ = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}  # one thread: kernels, not thread splits, decide
+    environ.pop("OPENBLAS_CORETYPE", None)
+    if kernel:
+        environ["OPENBLAS_CORETYPE"] = kernel
+    args = [str(RECORDER), str(outdir)] + (["--only", ",".join(only)] if only else [])
+    try:
+        result = env.run(args, capture_output=True, text=True, timeout=RECORD_TIMEOUT, env=environ)
     except subprocess.TimeoutExpired:
-        raise MatrixError(f"recording numpy {job.version} took over {RECORD_TIMEOUT} s") from None
+        raise MatrixError(f"recording numpy {version} took over {RECORD_TIMEOUT} s") from None
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
-        raise MatrixError(f"recording numpy {job.version} failed: {last}")
+        raise MatrixError(f"recording numpy {version} ({kernel or 'default kernel'}) failed: {last}")
     return outdir
 
 
-def ingest(store: Store, outdir: Path, expected_version: str) -> str:
-    doc, cases = read_recorder_output(outdir)
-    if Version(doc["env"]["numpy"]) != Version(expected_version):
-        raise MatrixError(f"asked for numpy {expected_version}, the environment had {doc['env']['numpy']}")
-    if doc["catalogue"] != catalogue.digest():
-        raise MatrixError("the recorder read a different catalogue than this rngbench")
-    return store.add_release(doc, cases)
+def record_release(job: Job, workdir: Path, env_root: Path) -> list[Path]:
+    """Build the release's environment and run the standalone recorder in it: every case under the reference
+    kernel, then the linear-algebra methods under every other kernel this CPU runs."""
+    env = envs.build_env([f"numpy=={job.version}"], job.python, env_root)
+    kernels = runnable_kernels()
+    reference = kernels[0] if kernels else None
+    outs = [_run_recorder(env, workdir / job.version / "reference", job.version, reference)]
+    for kernel in kernels[1:]:
+        outs.append(_run_recorder(env, workdir / job.version / kernel, job.version, kernel, policy.LINALG_METHODS))
+    return outs
+
+
+def ingest(store: Store, outdirs: list[Path], expected_version: str) -> str:
+    """Add a release: the first output is the reference record, the others its platform variants."""
+    loaded = [read_recorder_output(outdir) for outdir in outdirs]
+    for doc, _ in loaded:
+        if Version(doc["env"]["numpy"]) != Version(expected_version):
+            raise MatrixError(f"asked for numpy {expected_version}, the environment had {doc['env']['numpy']}")
+        if doc["catalogue"] != catalogue.digest():
+            raise MatrixError("the recorder read a different catalogue than this rngbench")
+    (doc, cases), variants = loaded[0], loaded[1:]
+    return store.add_release(doc, cases, variants)
 
 
 def run(jobs: list[Job], store: Store, *, workers: int, on_done: Callable[[str, str | None], None],
@@ -158,9 +206,9 @@ def run(jobs: list[Job], store: Store, *, workers: int, on_done: Callable[[str, 
             for future in sorted(finished, key=lambda f: Version(pending[f].version)):
                 job = pending.pop(future)
                 try:
-                    outdir = future.result()
-                    ingest(store, outdir, job.version)
-                    shutil.rmtree(outdir, ignore_errors=True)
+                    outdirs = future.result()
+                    ingest(store, outdirs, job.version)
+                    shutil.rmtree(workdir / job.version, ignore_errors=True)
                     on_done(job.version, None)
                 except (envs.EnvError, MatrixError, StoreError) as exc:
                     failed.append(job.version)

@@ -11,12 +11,69 @@ NEP 19 (https://numpy.org/neps/nep-0019-rng-policy.html):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from packaging.version import Version
 
 STABLE_POLICIES = ("bitgen", "nep19-must", "legacy")
 NEP19_MUST_METHODS = ("bytes", "integers", "random")
-VERDICTS = ("allowed", "violation", "bugfix-release", "roundoff-only")
+VERDICTS = ("allowed", "violation", "bugfix-release", "roundoff-only", "platform-dependent")
 FAILING_VERDICTS = ("violation", "bugfix-release")
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """A method whose stream NEP 19 lets depend on the platform, with why and where that is said."""
+
+    cause: str  # "linalg": follows the BLAS/LAPACK kernel; "libm": follows the C maths library
+    reason: str
+    source: str
+
+
+_LINALG = Exemption(
+    "linalg",
+    "factorises the covariance with numpy.linalg (svd; Generator also eigh / cholesky), so its output follows the "
+    "LAPACK numpy is linked to and the BLAS kernel OpenBLAS picks for the CPU",
+    "NEP 19, 'Supporting Unit Tests': multivariate_normal depends on numpy.linalg and may differ with the LAPACK "
+    "it is linked to; numpy/random/_generator.pyx and mtrand.pyx call numpy.linalg.svd/eigh/cholesky",
+)
+_LIBM = Exemption(
+    "libm",
+    "computes floating output through the C library's transcendental functions (exp, log, log1p, expm1, pow, "
+    "lgamma, sin/cos/tan/atan), whose last bit may differ between libm builds and CPU code paths (FMA); a "
+    "last-bit difference can also flip an accept/reject decision and shift the rest of the stream",
+    "NEP 19: 'builds on other platforms may differ in rare cases'; numpy/random/src/distributions/"
+    "distributions.c, logfactorial.c and _legacy/distributions-boxmuller.c call libm for these methods",
+)
+# Methods whose algorithms never touch libm or linalg (integers, random, bytes, uniform, triangular (sqrt only,
+# exact in IEEE), choice, shuffle, permutation, BitGenerators, SeedSequence) are not exempt: a difference on
+# the same numpy version there is a violation on any platform.
+PLATFORM_DEPENDENT = {
+    "multivariate_normal": _LINALG,
+    **{method: _LIBM for method in (
+        "beta", "binomial", "chisquare", "dirichlet", "exponential", "f", "gamma", "geometric", "gumbel",
+        "hypergeometric", "laplace", "logistic", "lognormal", "logseries", "multinomial",
+        "multivariate_hypergeometric", "negative_binomial", "noncentral_chisquare", "noncentral_f", "normal",
+        "pareto", "poisson", "power", "rayleigh", "standard_cauchy", "standard_exponential", "standard_gamma",
+        "standard_normal", "standard_t", "vonmises", "wald", "weibull", "zipf", "randn",
+    )},
+}
+LINALG_METHODS = tuple(sorted(m for m, e in PLATFORM_DEPENDENT.items() if e.cause == "linalg"))
+
+
+def exemption(method: str) -> Exemption | None:
+    return PLATFORM_DEPENDENT.get(method)
+
+
+def platform_verdict(method: str, kind_if_versions_differed: str) -> str:
+    """Verdict on two records of the *same* numpy that differ (kind ``platform``).
+
+    Exempt methods (and roundoff anywhere) are ``platform-dependent``: reported, never a breach.  Anything
+    else is a ``violation``: NEP 19 promises those streams on every platform.
+    """
+    if exemption(method) is not None or kind_if_versions_differed == "roundoff":
+        return "platform-dependent"
+    return "violation"
 
 
 def policy_of(target: str, method: str) -> str:

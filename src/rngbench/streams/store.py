@@ -2,7 +2,9 @@
 
 Layout, chosen so a new release is a small, reviewable diff::
 
-    releases/<numpy version>.json   one manifest per release: environment + {case id: record key}, one case a line
+    releases/<numpy version>.json   one manifest per release: environment + {case id: record key}, one case a line;
+                                    platform fingerprints, and per platform-dependent case the records of the
+                                    platforms (BLAS kernels) whose output differs from the reference one
     records.jsonl                   every distinct case record once (status, dtype, shape, value and state digests)
     blobs/<aa>/<digest>.z           every distinct output once (see ``blob``), named by its own hash
     INDEX                           sha256 of every complete release's manifest
@@ -29,14 +31,21 @@ from packaging.version import InvalidVersion, Version
 
 from rngbench import atomic
 from rngbench.streams import blob as blobs
+from rngbench.streams import policy
+from rngbench.streams.recorder import fingerprint as fingerprints
 
-SCHEMA = 1
+SCHEMA = 2  # 2: platforms, reference and variants (one record per platform where outputs differ)
 INDEX = "INDEX"
 RECORDS = "records.jsonl"
 
 
 class StoreError(Exception):
     """A one-line description of what is wrong with the store or the request."""
+
+
+def method_of(case_id: str) -> str:
+    """``RandomState.binomial[sweep:p=0.5]`` -> ``binomial``."""
+    return case_id[:case_id.rindex("[")].rsplit(".", 1)[-1]
 
 
 def sort_versions(versions: Iterable[str]) -> list[str]:
@@ -173,6 +182,23 @@ class Store:
             out[case_id] = records[key]
         return out
 
+    def platforms(self, version: str) -> tuple[str, dict[str, dict]]:
+        """(reference platform id, {platform id: fingerprint}) of one release."""
+        manifest = self.manifest(version)
+        return manifest["reference"], manifest["platforms"]
+
+    def variant_records(self, version: str) -> dict[str, dict[str, dict]]:
+        """{case id: {platform id: record}} for the cases whose output differs between platforms."""
+        manifest = self.manifest(version)
+        records = self.records()
+        out: dict[str, dict[str, dict]] = {}
+        for case_id, per_platform in manifest.get("variants", {}).items():
+            for pid, key in per_platform.items():
+                if key not in records:
+                    raise StoreError(f"releases/{manifest['numpy']}.json: record {key} of {case_id} on {pid} is missing")
+                out.setdefault(case_id, {})[pid] = records[key]
+        return out
+
     def blob_path(self, digest: str) -> Path:
         return self.root / "blobs" / digest[:2] / f"{digest}.z"
 
@@ -198,10 +224,8 @@ class Store:
 
     # ---------------------------------------------------------------- writing
 
-    def add_release(self, doc: dict, cases: list[tuple[dict, np.ndarray | None]]) -> str:
-        """Store one recorded release; returns its version.  Re-adding replaces it."""
-        version = doc["env"]["numpy"]
-        records = dict(self.records())
+    def _store_cases(self, records: dict, cases: list[tuple[dict, np.ndarray | None]]) -> dict[str, str]:
+        """Write the blobs of ``cases`` and add their records to ``records``; returns {case id: record key}."""
         by_values = {rec["values"]: rec["blob"] for rec in records.values() if "blob" in rec}
         entries: dict[str, str] = {}
         for entry, values in cases:
@@ -218,13 +242,70 @@ class Store:
             key = record_key(record)
             records[key] = record
             entries[entry["id"]] = key
-        self._write_records(records, keep=set(entries.values()))
-        manifest = {"schema": SCHEMA, "numpy": version, "catalogue": doc["catalogue"],
-                    "env": doc["env"], "cases": entries}
-        text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
-        atomic.write_text(self.root / "releases" / f"{version}.json", text)
-        self._write_index(version)
+        return entries
+
+    def add_release(self, doc: dict, cases: list[tuple[dict, np.ndarray | None]],
+                    variants: list[tuple[dict, list[tuple[dict, np.ndarray | None]]]] = ()) -> str:
+        """Store one recorded release (the reference record of every case, then platform variants of some).
+
+        Re-adding replaces the release.  A variant's record is kept only where it differs from the reference;
+        a variant that differs on a case NEP 19 does not exempt is refused (see :meth:`merge_variants`).
+        """
+        version = doc["env"]["numpy"]
+        if doc.get("subset"):
+            raise StoreError(f"numpy {version}: a record of only some cases cannot be a release's reference")
+        records = dict(self.records())
+        entries = self._store_cases(records, cases)
+        reference = fingerprints.platform_id(doc["env"].get("platform", {}))
+        env = {k: v for k, v in doc["env"].items() if k != "platform"}
+        manifest = {"schema": SCHEMA, "numpy": version, "catalogue": doc["catalogue"], "env": env,
+                    "reference": reference, "platforms": {reference: doc["env"].get("platform", {})},
+                    "cases": entries, "variants": {}}
+        for variant_doc, variant_cases in variants:
+            self._merge_variant(manifest, records, variant_doc, variant_cases)
+        self._write_release(manifest, records)
         return version
+
+    def add_variant(self, doc: dict, cases: list[tuple[dict, np.ndarray | None]]) -> tuple[str, str]:
+        """Add one platform's record of an already stored release; returns (version, platform id)."""
+        version = self.resolve(doc["env"]["numpy"])
+        manifest = self.manifest(version)
+        if manifest["catalogue"] != doc["catalogue"]:
+            raise StoreError(f"numpy {version} in the store was recorded from another catalogue")
+        records = dict(self.records())
+        pid = self._merge_variant(manifest, records, doc, cases)
+        self._write_release(manifest, records)
+        return version, pid
+
+    def _merge_variant(self, manifest: dict, records: dict, doc: dict,
+                       cases: list[tuple[dict, np.ndarray | None]]) -> str:
+        if doc["env"]["numpy"] != manifest["numpy"]:
+            raise StoreError(f"a record of numpy {doc['env']['numpy']} cannot be a variant of {manifest['numpy']}")
+        platform = doc["env"].get("platform", {})
+        pid = fingerprints.platform_id(platform)
+        keys = self._store_cases(records, cases)
+        breaches = sorted(cid for cid, key in keys.items() if key != manifest["cases"].get(cid)
+                          and policy.exemption(method_of(cid)) is None)
+        if breaches:
+            raise StoreError(f"numpy {manifest['numpy']} on {pid} differs on {len(breaches)} case(s) NEP 19 does not "
+                             f"let depend on the platform (first: {breaches[0]}); not stored as a variant")
+        manifest["platforms"][pid] = platform
+        for cid, key in keys.items():
+            per_case = manifest["variants"].setdefault(cid, {})
+            if key == manifest["cases"].get(cid) or pid == manifest["reference"]:
+                per_case.pop(pid, None)
+            else:
+                per_case[pid] = key
+            if not per_case:
+                del manifest["variants"][cid]
+        return pid
+
+    def _write_release(self, manifest: dict, records: dict) -> None:
+        used = set(manifest["cases"].values()) | {k for v in manifest["variants"].values() for k in v.values()}
+        self._write_records(records, keep=used)
+        text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+        atomic.write_text(self.root / "releases" / f"{manifest['numpy']}.json", text)
+        self._write_index(manifest["numpy"])
 
     def _write_records(self, records: dict[str, dict], keep: set[str]) -> None:
         """Rewrite records.jsonl with what some release (or the one being added, ``keep``) references."""
@@ -238,7 +319,9 @@ class Store:
         used: set[str] = set()
         for version in self.releases():
             try:
-                used.update(json.loads((self.root / "releases" / f"{version}.json").read_text())["cases"].values())
+                manifest = json.loads((self.root / "releases" / f"{version}.json").read_text())
+                used.update(manifest["cases"].values())
+                used.update(k for per_case in manifest.get("variants", {}).values() for k in per_case.values())
             except (OSError, ValueError, KeyError):
                 continue
         return used
@@ -279,6 +362,7 @@ class Store:
         for version in self.releases():
             try:
                 self.release_records(version)
+                self.variant_records(version)
             except StoreError as exc:
                 problems.append(str(exc))
         for digest in sorted(referenced_blobs):
@@ -287,3 +371,4 @@ class Store:
             except StoreError as exc:
                 problems.append(str(exc))
         return problems
+

@@ -23,6 +23,8 @@ Python 3.7 with no imports beyond the standard library.
 """
 import hashlib
 import json
+import math
+import struct
 
 N = 20000  # draws per distribution case
 SEED = 20191121  # the default seed for every case (the day NEP 19 was accepted... near enough)
@@ -526,15 +528,146 @@ CASES = [
 ]
 
 
+# ---- parameter sweeps -------------------------------------------------------------------------------
+# The hand-picked regimes above put one point in each code path; precision changes (log vs log1p, 1 - p for
+# tiny p, cancellation next to a branch threshold) only show at extreme parameters.  A sweep line runs one
+# method over a log-spaced grid of one real parameter, from the smallest value it accepts to the largest,
+# plus every branch threshold of numpy's C sources (numpy/random/src/distributions/*.c, _legacy/*.c) and the
+# doubles either side of it.  Fewer draws per point keep the store small.
+#
+#   (target, method, label, params with "$value" where the swept value goes, (low, high), thresholds, options)
+#
+# options: "ints" (integer parameter: the grid is 10**k), "one_minus" (also 1 - 10**-k, approaching 1),
+# "extra" (further exact points, e.g. 0.0).  Where old numpy never returns, the recorder's watchdog records
+# "hangs" at the cost of its timeout on every release, so a range keeps one point inside such a region (the
+# release that fixed it shows as hangs -> ok) and stops there: Generator beta with a, b <= 1e-20 and dirichlet
+# with alpha <= 1e-20 (1.17-1.2x), Generator vonmises with kappa >= 1e36, Generator zipf with a <= 1 + 1e-9;
+# legacy Johnk beta below 1e-3, legacy zipf below 1 + 1e-9 and at a >= 1025, legacy vonmises above ~1e36
+# (legacy never changes, so those are left out).
+SWEEP_N = 2000  # draws per sweep point
+SWEEP_DECADE_STEP = 20  # one grid point every 20 decades: 5e-324, 1e-303, ..., plus thresholds and range ends
+TINY = 5e-324  # the smallest positive double
+SWEEP_TARGETS = {"Generator": "Generator[PCG64]", "legacy": "RandomState"}  # numerics do not depend on the bit
+# generator, and np.random.* runs RandomState's code: one target per API keeps the store small
+SWEEPS = [
+    ("Generator", "standard_gamma", "shape", {"shape": "$value"}, (TINY, 1e300), (1.0,), {"extra": (0.0,)}),
+    ("legacy", "standard_gamma", "shape", {"shape": "$value"}, (TINY, 1e300), (1.0,), {"extra": (0.0,)}),
+    ("Generator", "beta", "a=b", {"a": "$value", "b": "$value"}, (1e-20, 1e300), (1.0,), {}),
+    ("legacy", "beta", "a=b", {"a": "$value", "b": "$value"}, (1e-3, 1e300), (1.0,), {}),
+    ("Generator", "beta", "a;b=2", {"a": "$value", "b": 2.0}, (1e-20, 1e300), (1.0,), {}),
+    ("legacy", "beta", "a;b=2", {"a": "$value", "b": 2.0}, (1e-3, 1e300), (1.0,), {}),
+    ("Generator", "binomial", "p;n=100", {"n": 100, "p": "$value"}, (TINY, 1.0), (0.3, 0.5), {"one_minus": True}),
+    ("legacy", "binomial", "p;n=100", {"n": 100, "p": "$value"}, (TINY, 1.0), (0.3, 0.5), {"one_minus": True}),
+    ("Generator", "binomial", "p;n=1e9", {"n": 10 ** 9, "p": "$value"}, (TINY, 1.0), (3e-8, 0.5), {"one_minus": True}),
+    ("legacy", "binomial", "p;n=1e9", {"n": 10 ** 9, "p": "$value"}, (TINY, 1.0), (3e-8, 0.5), {"one_minus": True}),
+    ("Generator", "binomial", "n;p=0.5", {"n": "$value", "p": 0.5}, (1, 10 ** 18), (60, 61), {"ints": True}),
+    ("legacy", "binomial", "n;p=0.5", {"n": "$value", "p": 0.5}, (1, 10 ** 18), (60, 61), {"ints": True}),
+    ("Generator", "poisson", "lam", {"lam": "$value"}, (TINY, 1e18), (10.0,), {"extra": (0.0,)}),
+    ("legacy", "poisson", "lam", {"lam": "$value"}, (TINY, 1e18), (10.0,), {"extra": (0.0,)}),
+    ("Generator", "geometric", "p", {"p": "$value"}, (TINY, 1.0), (1.0 / 3.0,), {"one_minus": True}),
+    ("legacy", "geometric", "p", {"p": "$value"}, (TINY, 1.0), (1.0 / 3.0,), {"one_minus": True}),
+    ("Generator", "logseries", "p", {"p": "$value"}, (TINY, 0.9), (), {"one_minus": True, "extra": (0.0,)}),
+    ("legacy", "logseries", "p", {"p": "$value"}, (TINY, 0.9), (), {"one_minus": True, "extra": (0.0,)}),
+    ("Generator", "negative_binomial", "p;n=5", {"n": 5, "p": "$value"}, (1e-300, 1.0), (), {"one_minus": True}),
+    ("legacy", "negative_binomial", "p;n=5", {"n": 5, "p": "$value"}, (1e-300, 1.0), (), {"one_minus": True}),
+    ("Generator", "zipf", "a", {"a": "$value"}, (10.0, 1000.0), (2.0,), {"extra": tuple(1 + 10.0 ** -k for k in (1, 3, 6, 9))}),
+    ("legacy", "zipf", "a", {"a": "$value"}, (10.0, 1000.0), (2.0,), {"extra": tuple(1 + 10.0 ** -k for k in (1, 3, 6))}),
+    ("Generator", "vonmises", "kappa;mu=1", {"mu": 1.0, "kappa": "$value"}, (TINY, 1e36), (1e-8, 1e-5, 1e6), {"extra": (0.0,)}),
+    ("legacy", "vonmises", "kappa;mu=1", {"mu": 1.0, "kappa": "$value"}, (TINY, 1e16), (1e-8, 1e-5), {"extra": (0.0,)}),
+    ("Generator", "wald", "scale;mean=1", {"mean": 1.0, "scale": "$value"}, (1e-300, 1e300), (), {}),
+    ("legacy", "wald", "scale;mean=1", {"mean": 1.0, "scale": "$value"}, (1e-300, 1e300), (), {}),
+    ("Generator", "standard_t", "df", {"df": "$value"}, (1e-300, 1e300), (), {}),
+    ("legacy", "standard_t", "df", {"df": "$value"}, (1e-300, 1e300), (), {}),
+    ("Generator", "chisquare", "df", {"df": "$value"}, (1e-300, 1e300), (2.0,), {}),
+    ("legacy", "chisquare", "df", {"df": "$value"}, (1e-300, 1e300), (2.0,), {}),
+    ("Generator", "noncentral_chisquare", "nonc;df=3", {"df": 3.0, "nonc": "$value"}, (TINY, 1e300), (), {"extra": (0.0,)}),
+    ("legacy", "noncentral_chisquare", "nonc;df=3", {"df": 3.0, "nonc": "$value"}, (TINY, 1e300), (), {"extra": (0.0,)}),
+    ("Generator", "noncentral_chisquare", "df;nonc=2", {"df": "$value", "nonc": 2.0}, (1e-300, 1e300), (1.0,), {}),
+    ("legacy", "noncentral_chisquare", "df;nonc=2", {"df": "$value", "nonc": 2.0}, (1e-300, 1e300), (1.0,), {}),
+    ("Generator", "pareto", "a", {"a": "$value"}, (1e-300, 1e300), (), {}),
+    ("legacy", "pareto", "a", {"a": "$value"}, (1e-300, 1e300), (), {}),
+    ("Generator", "power", "a", {"a": "$value"}, (1e-300, 1e300), (), {}),
+    ("legacy", "power", "a", {"a": "$value"}, (1e-300, 1e300), (), {}),
+    ("Generator", "weibull", "a", {"a": "$value"}, (1e-300, 1e300), (), {"extra": (0.0,)}),
+    ("legacy", "weibull", "a", {"a": "$value"}, (1e-300, 1e300), (), {"extra": (0.0,)}),
+    ("Generator", "lognormal", "sigma", {"mean": 0.0, "sigma": "$value"}, (1e-300, 1e300), (), {"extra": (0.0,)}),
+    ("legacy", "lognormal", "sigma", {"mean": 0.0, "sigma": "$value"}, (1e-300, 1e300), (), {"extra": (0.0,)}),
+    ("Generator", "dirichlet", "alpha=x3", {"alpha": ["$value", "$value", "$value"]}, (1e-20, 1e300), (0.1,), {}),
+    ("legacy", "dirichlet", "alpha=x3", {"alpha": ["$value", "$value", "$value"]}, (1e-300, 1e300), (0.1,), {}),
+    ("Generator", "hypergeometric", "nsample;ngood=nbad=1e8", {"ngood": 10 ** 8, "nbad": 10 ** 8, "nsample": "$value"},
+     (1, 10 ** 8), (10,), {"ints": True}),
+    ("legacy", "hypergeometric", "nsample;ngood=nbad=1e8", {"ngood": 10 ** 8, "nbad": 10 ** 8, "nsample": "$value"},
+     (1, 10 ** 8), (10, 11), {"ints": True}),
+]
+
+
+def next_double(x, up):
+    """The neighbouring double of ``x`` (math.nextafter is Python 3.9+; the recorder runs on 3.7)."""
+    if x == 0.0:
+        return TINY if up else -TINY
+    bits = struct.unpack("<q", struct.pack("<d", x))[0]
+    bits += 1 if (up == (x > 0)) else -1
+    return struct.unpack("<d", struct.pack("<q", bits))[0]
+
+
+def sweep_points(low, high, thresholds, options):
+    """The grid of one sweep, ascending, no duplicates: decades, range ends, thresholds and their neighbours."""
+    ints = options.get("ints", False)
+    points = set([low, high])
+    if ints:
+        k = 0
+        while 10 ** k <= high:
+            if 10 ** k >= low:
+                points.add(10 ** k)
+            k += 1
+        for t in thresholds:
+            points.update(t + d for d in (-1, 0, 1) if low <= t + d <= high)
+    else:
+        k = int(math.floor(math.log10(low)))
+        while k <= math.log10(high):
+            value = float("1e%d" % k)
+            if low <= value <= high:
+                points.add(value)
+            k += SWEEP_DECADE_STEP
+        for t in thresholds:
+            points.update(v for v in (next_double(t, False), t, next_double(t, True)) if low <= v <= high)
+        if options.get("one_minus"):
+            points.update(1.0 - 10.0 ** -k for k in (1, 2, 4, 8, 12, 15, 16) if low <= 1.0 - 10.0 ** -k <= high)
+    points.update(options.get("extra", ()))
+    return sorted(points)
+
+
+def _fill(value, template):
+    if template == "$value":
+        return value
+    if isinstance(template, list):
+        return [_fill(value, t) for t in template]
+    return template
+
+
+def sweep_lines(sweeps=None):
+    """Sweep lines expanded into ordinary catalogue lines, with readable regimes (``sweep:p=1e-300;n=100``)."""
+    lines = []
+    for target, method, label, params, (low, high), thresholds, options in SWEEPS if sweeps is None else sweeps:
+        swept, _, fixed = label.partition(";")
+        for value in sweep_points(low, high, thresholds, options):
+            filled = dict((k, _fill(value, v)) for k, v in params.items())
+            filled["size"] = SWEEP_N
+            regime = "sweep:%s=%r%s" % (swept, value, ";" + fixed if fixed else "")
+            lines.append((SWEEP_TARGETS[target], method, regime, filled))
+    return lines
+
+
 def case_id(target, method, regime):
     return "%s.%s[%s]" % (target, method, regime)
 
 
-def expand(lines=None):
-    """The concrete cases, in catalogue order, each with a unique id."""
+def expand(lines=None, sweeps=None):
+    """The concrete cases, in catalogue order (hand-picked regimes, then sweeps), each with a unique id."""
     cases = []
     seen = set()
-    for line in CASES if lines is None else lines:
+    all_lines = (CASES if lines is None else lines) + (sweep_lines(sweeps) if lines is None or sweeps else [])
+    for line in all_lines:
         if len(line) not in (4, 5):
             raise ValueError("catalogue line needs 4 or 5 fields: %r" % (line,))
         target, method, regime, params = line[:4]

@@ -23,21 +23,31 @@ import ctypes
 import hashlib
 import json
 import os
+import pickle
 import platform
+import select
 import shutil
+import signal
+import struct
 import sys
 import tempfile
+import time
 import warnings
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-if HERE not in sys.path:
-    sys.path.insert(0, HERE)
+import numpy as np
 
-import numpy as np  # noqa: E402
+# Inside rngbench this is the package rngbench.streams.recorder; run as ``python path/to/recorder OUTDIR`` in a
+# bare numpy environment, Python puts this folder first on sys.path itself, so the sibling modules import as
+# top-level ones.  No sys.path edits either way.
+try:
+    from . import catalogue, fingerprint
+except ImportError:
+    import catalogue
+    import fingerprint
 
-import catalogue  # noqa: E402
-
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2  # 2: environment carries the platform fingerprint; cases may be a subset (platform variants)
+CASE_TIMEOUT = 2.0  # seconds one case may take before it is recorded as "hangs" (old numpy loops forever on some
+# extreme parameters; the slowest finite case takes ~50 ms, so load cannot push one past 40x that)
 POSITIONAL = catalogue.POSITIONAL
 GENERATOR_PREFIX = "Generator["
 BIT_GENERATORS = ("MT19937", "PCG64", "PCG64DXSM", "Philox", "SFC64")
@@ -262,6 +272,7 @@ def environment():
         "byteorder": sys.byteorder,
         "c_long_bytes": ctypes.sizeof(ctypes.c_long),
         "blas_lapack": blas_lapack(),
+        "platform": fingerprint.fingerprint(blas_lapack()),
     }
 
 
@@ -269,14 +280,97 @@ def environment():
 # writing
 
 
-def record_all(cases=None):
-    """Run every case; yields ``run_case`` results in catalogue order."""
-    for case in cases if cases is not None else catalogue.expand():
-        yield run_case(case)
+def _send(fd, obj):
+    data = pickle.dumps(obj, protocol=2)
+    os.write(fd, struct.pack("<Q", len(data)))
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
-def write_record(outdir, cases=None):
-    """Write OUTDIR/record.json and OUTDIR/values.bin, atomically as a directory."""
+def _receive(fd, deadline):
+    """One message from the worker, or None when it died or missed ``deadline``."""
+    chunks, need, header = [], 8, None
+    while need:
+        remaining = deadline - time.time()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            return None
+        chunk = os.read(fd, min(need, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        need -= len(chunk)
+        if header is None and not need:
+            header = struct.unpack("<Q", b"".join(chunks))[0]
+            chunks, need = [], header
+            if not need:
+                break
+    return pickle.loads(b"".join(chunks))
+
+
+def _isolated(cases, timeout):
+    """Run cases in a forked worker; a case that does not return in ``timeout`` s (a C loop that never ends,
+    which no signal handler can interrupt) or that kills the process is recorded as such, and a new worker
+    carries on with the next case."""
+    position = 0
+    while position < len(cases):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # worker
+            os.close(read_fd)
+            try:
+                for case in cases[position:]:
+                    _send(write_fd, run_case(case))
+            finally:
+                os._exit(0)
+        os.close(write_fd)
+        reaped = False
+        try:
+            while position < len(cases):
+                result = _receive(read_fd, time.time() + timeout)
+                if result is None:
+                    reaped = os.waitpid(pid, os.WNOHANG)[0] != 0
+                    case = cases[position]
+                    status = "crashes" if reaped else "hangs"
+                    yield {"id": case["id"], "status": status, "error": None, "values": None, "state": None}
+                    position += 1
+                    break
+                yield result
+                position += 1
+        finally:
+            os.close(read_fd)
+            if not reaped:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+
+
+def record_all(cases=None, timeout=CASE_TIMEOUT):
+    """Run every case; yields ``run_case`` results in catalogue order.
+
+    With ``fork`` (Linux, macOS) cases run in a worker process under a per-case watchdog; elsewhere in-process.
+    """
+    cases = list(catalogue.expand() if cases is None else cases)
+    if hasattr(os, "fork") and timeout:
+        for result in _isolated(cases, timeout):
+            yield result
+    else:
+        for case in cases:
+            yield run_case(case)
+
+
+def select_cases(only_methods=None):
+    """All catalogue cases, or only those of the given method names (platform variants re-record only those)."""
+    cases = catalogue.expand()
+    if only_methods:
+        cases = [c for c in cases if c["method"] in only_methods]
+    return cases
+
+
+def write_record(outdir, cases=None, subset=False):
+    """Write OUTDIR/record.json and OUTDIR/values.bin, atomically as a directory.
+
+    ``subset`` marks a record of only some cases (a platform variant of the platform-dependent methods).
+    """
     outdir = os.path.abspath(outdir)
     parent = os.path.dirname(outdir)
     if not os.path.isdir(parent):
@@ -297,7 +391,7 @@ def write_record(outdir, cases=None):
                     offset += len(data)
                 entries.append(entry)
         doc = {"format": RECORD_FORMAT, "catalogue": catalogue.digest(),
-               "env": environment(), "cases": entries}
+               "env": environment(), "subset": bool(subset), "cases": entries}
         with open(os.path.join(tmp, "record.json"), "w") as fh:
             json.dump(doc, fh, sort_keys=True)
         if os.path.exists(outdir):
@@ -309,14 +403,17 @@ def write_record(outdir, cases=None):
     return outdir
 
 
+USAGE = "usage: recorder OUTDIR [--only METHOD,METHOD...]"
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        print("usage: record.py OUTDIR", file=sys.stderr)
+    only = None
+    if len(argv) == 3 and argv[1] == "--only":
+        only = [m for m in argv[2].split(",") if m]
+        argv = argv[:1]
+    if len(argv) != 1 or (only is not None and not only):
+        print(USAGE, file=sys.stderr)
         return 2
-    write_record(argv[0])
+    write_record(argv[0], select_cases(only), subset=only is not None)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
