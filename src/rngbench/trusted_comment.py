@@ -6,7 +6,8 @@ wants it to be.  The job that posts the comment (``bench-comment.yml``) runs
 the *default branch's* rngbench instead, and this module is all it does with
 the artifact: read ``compare.json`` as data, check it against the schema
 shipped beside this file (``compare_schema.json``: types, sizes, versions that
-look like versions), and render the comment with :func:`rngbench.comment.render`
+look like versions), decide every verdict again from the numbers with
+:mod:`rngbench.significance`, and render the comment with :func:`rngbench.comment.render`
 -- the same renderer ``rngbench compare`` uses, so the comment looks the same.
 A file that is missing, too big, not JSON or not valid becomes a fixed comment
 that contains nothing from the file.
@@ -85,10 +86,13 @@ def _read(path: Path) -> bytes:
         raise  # its own fixed comment (render_file)
     except OSError as exc:  # a symlink (ELOOP), a directory, no permission
         raise InvalidResults(f"cannot open {path.name}: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise InvalidResults(f"{path.name} is not a regular file")
-        data = f.read(MAX_BYTES + 1)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(MAX_BYTES + 1)
+    finally:
+        os.close(fd)
     if len(data) > MAX_BYTES:
         raise InvalidResults(f"{path.name} is larger than {MAX_BYTES} bytes")
     return data
@@ -127,8 +131,13 @@ def _measurement(data: dict | None, benchmark: str, params: tuple, unit: str):
 
 
 def report(doc: dict) -> comment.Report:
-    """The :class:`rngbench.comment.Report` a schema-valid compare.json describes, free text neutralised."""
-    from rngbench.significance import Row
+    """The :class:`rngbench.comment.Report` a schema-valid compare.json describes, free text neutralised.
+
+    Each row's verdict and ratio are decided again here, by :func:`rngbench.significance.classify` on the
+    values and samples (what ``rngbench compare`` does), so the file's own ``change`` and ``ratio`` never reach
+    the comment: a pull request cannot label a slowdown "unchanged" without also changing the numbers shown.
+    """
+    from rngbench.significance import classify
 
     def side(d: dict) -> comment.Side:
         return comment.Side(neutral(d["label"]), dict(d["versions"]), d["commit"])
@@ -139,10 +148,8 @@ def report(doc: dict) -> comment.Report:
         benchmark = r["benchmark"]
         unit = UNITS[benchmark.rsplit(".", 1)[1].split("_", 1)[0]]
         params = tuple((name, neutral(value)) for name, value in r["params"].items())
-        ratio = r["ratio"]
-        beyond = ratio is not None and (ratio > factor or ratio < 1 / factor)
-        rows.append(Row(_measurement(r["before"], benchmark, params, unit),
-                        _measurement(r["after"], benchmark, params, unit), r["change"], ratio, beyond))
+        rows.append(classify(_measurement(r["before"], benchmark, params, unit),
+                             _measurement(r["after"], benchmark, params, unit), factor))
     machine = {key: neutral(value) for key, value in doc["machine"].items()}
     return comment.Report(rows, side(doc["base"]), side(doc["head"]), factor, machine, doc["rounds"])
 
