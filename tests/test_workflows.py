@@ -227,3 +227,93 @@ def test_nightly_fans_out_per_series_and_merges():
     assert "fromJSON(needs.plan.outputs.series)" in str(jobs["matrix"]["strategy"]["matrix"]["series"])
     assert set(jobs["merge"]["needs"]) >= {"matrix"}
     assert all(job["permissions"] == {"contents": "read"} for job in jobs.values())
+
+
+# ----------------------------------------------------------------------------- the comment workflow's scripts, run
+
+HARNESS = """
+const fs = require('fs');
+const [scriptFile, fixtureFile] = process.argv.slice(2);
+const fixture = JSON.parse(fs.readFileSync(fixtureFile, 'utf8'));
+const calls = [];
+const rest = {
+  pulls: { list: 'pulls.list' },
+  issues: {
+    listComments: 'issues.listComments',
+    updateComment: async (args) => { calls.push(['updateComment', args]); },
+    createComment: async (args) => { calls.push(['createComment', args]); },
+  },
+};
+const github = { rest, paginate: async (what, args) => { calls.push([what, args]); return fixture[what] || []; } };
+const outputs = {};
+const core = {
+  setOutput: (k, v) => { outputs[k] = v; }, notice: () => {},
+  setFailed: (m) => { outputs.failed = m; },
+};
+const context = { repo: { owner: 'rngbench', repo: 'rngbench' } };
+const body = fs.readFileSync(scriptFile, 'utf8');
+const run = new Function('require', 'github', 'core', 'context', 'process', `return (async () => {${body}})();`);
+run(require, github, core, context, process).then(() => console.log(JSON.stringify({ outputs, calls })));
+"""
+
+
+def run_step_script(step: dict, tmp_path: Path, fixture: dict, env: dict) -> dict:
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed on this machine")
+    (tmp_path / "harness.cjs").write_text(HARNESS)
+    (tmp_path / "script.js").write_text(step["with"]["script"])
+    (tmp_path / "fixture.json").write_text(json.dumps(fixture))
+    out = subprocess.run(["node", str(tmp_path / "harness.cjs"), str(tmp_path / "script.js"),
+                          str(tmp_path / "fixture.json")], capture_output=True, text=True, timeout=60,
+                         env=dict(os.environ, **env))
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+HEAD = {"RUN_HEAD_SHA": "a" * 40, "RUN_HEAD_REPO": "mallory/rngbench", "RUN_HEAD_OWNER": "mallory",
+        "RUN_HEAD_BRANCH": "fast"}
+
+
+def pull(number=7, sha="a" * 40, repo="mallory/rngbench", labels=("run-benchmarks",)):
+    return {"number": number, "head": {"sha": sha, "repo": {"full_name": repo}},
+            "base": {"repo": {"full_name": "rngbench/rngbench"}}, "labels": [{"name": n} for n in labels]}
+
+
+@pytest.mark.parametrize("pulls, number", [
+    ([pull()], "7"),                                    # a fork's pull request at the benchmarked commit, labelled
+    ([pull(labels=("run-benchmark", "bug"))], None),    # no label: nothing posted
+    ([pull(sha="b" * 40)], None),                       # the pull request moved on since the run
+    ([pull(repo="eve/rngbench")], None),                # same branch name and commit, another head repository
+    ([pull(), pull(number=8)], None),                   # ambiguous
+    ([], None),
+])
+def test_comment_workflow_finds_the_pull_request_and_its_label_through_the_api(tmp_path, pulls, number):
+    _, _, steps = comment_job()
+    result = run_step_script(steps[0], tmp_path, {"pulls.list": pulls}, HEAD)
+    assert result["outputs"].get("number") == number
+    (what, args), = result["calls"]
+    assert what == "pulls.list" and args["head"] == "mallory:fast" and args["state"] == "open"
+
+
+@pytest.mark.parametrize("existing, call", [([], "createComment"), ("mine", "updateComment")])
+def test_comment_workflow_posts_the_rendered_file_unchanged(tmp_path, existing, call):
+    from rngbench.comment import MARKER
+
+    _, _, steps = comment_job()
+    rendered = tmp_path / "comment.md"
+    rendered.write_text(f"{MARKER}\n## Benchmarks\n\nbody ✓ \u00e9\n")
+    comments = [{"id": 1, "user": {"login": "mallory"}, "body": MARKER + "\nfake"},
+                {"id": 2, "user": {"login": "github-actions[bot]"}, "body": MARKER + "\nold"}] if existing else []
+    result = run_step_script(steps[-1], tmp_path, {"issues.listComments": comments},
+                             {"COMMENT": str(rendered), "PR_NUMBER": "7"})
+    posted = [args for what, args in result["calls"] if what == call]
+    assert len(posted) == 1 and posted[0]["body"] == rendered.read_text()
+    if call == "updateComment":
+        assert posted[0]["comment_id"] == 2, "only the bot's own comment is edited"
+    else:
+        assert posted[0]["issue_number"] == 7
+    rendered.write_text("no marker: not rendered by rngbench comment render\n")
+    result = run_step_script(steps[-1], tmp_path, {"issues.listComments": comments},
+                             {"COMMENT": str(rendered), "PR_NUMBER": "7"})
+    assert "failed" in result["outputs"]
+    assert not [c for c in result["calls"] if c[0] in ("createComment", "updateComment")]
