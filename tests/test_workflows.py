@@ -135,17 +135,90 @@ def test_pull_request_workflow_is_read_only_and_label_triggered():
     assert any(s.get("uses", "").startswith("actions/upload-artifact@") for s in job["steps"])
 
 
-def test_comment_workflow_never_runs_pull_request_code():
+def comment_job() -> tuple[dict, dict, list[dict]]:
     wf = load("bench-comment.yml")
+    job = wf["jobs"]["comment"]
+    return wf, job, job["steps"]
+
+
+def test_comment_workflow_is_triggered_only_by_the_pull_request_workflow_file():
+    """The name in `workflows:` can be taken by any workflow a pull request adds: the job checks the file path."""
+    wf, job, _ = comment_job()
     on = wf[True] if True in wf else wf["on"]
     assert set(on) == {"workflow_run"} and on["workflow_run"]["workflows"] == [load("bench-pr.yml")["name"]]
-    steps = [s for job in wf["jobs"].values() for s in job["steps"]]
-    assert not any("checkout" in s.get("uses", "") for s in steps)
-    assert not any("run" in s for s in steps)
-    script = next(s for s in steps if s.get("uses", "").startswith("actions/github-script@"))["with"]["script"]
+    condition = job["if"]
+    for required in ("github.event.workflow_run.event == 'pull_request'",
+                     "github.event.workflow_run.path == '.github/workflows/bench-pr.yml'",
+                     "github.event.workflow_run.repository.full_name == github.repository"):
+        assert required in condition
+    assert "||" not in condition, "every check must hold (no alternative that skips one)"
+    assert wf["permissions"] == {}
+    assert job["permissions"] == {"actions": "read", "contents": "read", "pull-requests": "write"}
+
+
+def test_comment_workflow_checks_the_label_through_the_api_not_the_artifact():
+    _, _, steps = comment_job()
+    first = steps[0]
+    assert first["id"] == "pr" and first["uses"].startswith("actions/github-script@")
+    script = first["with"]["script"]
+    assert "'run-benchmarks'" in script and "pr.labels" in script
+    assert "pulls.list" in script and "RUN_HEAD_SHA" in script and "RUN_HEAD_REPO" in script
+    assert first["env"]["RUN_HEAD_SHA"] == "${{ github.event.workflow_run.head_sha }}"
+    assert "readFileSync" not in script, "the pull request is found through the API, never from the artifact"
+    # every later step is gated on that check
+    assert all(s.get("if") == "steps.pr.outputs.number != ''" for s in steps[1:])
+
+
+def test_comment_workflow_checks_out_only_the_default_branch():
+    _, _, steps = comment_job()
+    text = (REPO / ".github" / "workflows" / "bench-comment.yml").read_text()
+    checkouts = [s for s in steps if s.get("uses", "").startswith("actions/checkout@")]
+    assert len(checkouts) == 1
+    with_ = checkouts[0]["with"]
+    assert with_["ref"] == "${{ github.event.repository.default_branch }}"
+    assert with_["persist-credentials"] is False
+    assert "repository" not in with_
+    for pull_request_code in ("head_sha }}", "head_branch }}", "pull_request.head", "refs/pull/", "merge_commit"):
+        assert not any(pull_request_code in str(s.get("with", {})) for s in steps)
+    assert "secrets." not in text
+
+
+def test_comment_workflow_reads_the_artifact_only_as_data():
+    """Installed before the download, outside the checkout; the artifact is only ever an argument of the renderer."""
+    _, _, steps = comment_job()
+    names = [s.get("uses", "").split("@")[0] or s.get("name") for s in steps]
+    download = names.index("actions/download-artifact")
+    install = next(i for i, s in enumerate(steps) if "bootstrap" in s.get("run", ""))
+    assert install < download
+    data_dir = steps[download]["with"]["path"]
+    assert data_dir.startswith("${{ runner.temp }}/")
+    runs = [s["run"] for s in steps if "run" in s]
+    assert runs == ["./scripts/bootstrap --install-only",
+                    '.venv/bin/rngbench comment render "$DATA" --out "$COMMENT" --run-url "$RUN_URL"']
+    render = next(s for s in steps if "rngbench comment render" in s.get("run", ""))
+    assert render["env"]["DATA"] == data_dir + "/compare.json"
+    # nothing else refers to the artifact's folder
+    mentions = [s for s in steps if data_dir.split("/", 1)[1] in str(s)]
+    assert mentions == [steps[download], render]
+
+
+def test_comment_workflow_posts_exactly_what_the_trusted_render_step_wrote():
+    _, _, steps = comment_job()
+    render = next(s for s in steps if "rngbench comment render" in s.get("run", ""))
+    post = steps[-1]
+    assert steps.index(render) == len(steps) - 2
+    assert post["uses"].startswith("actions/github-script@")
+    assert post["env"]["COMMENT"] == render["env"]["COMMENT"]
+    script = post["with"]["script"]
+    assert script.count("readFileSync(") == 1 and "readFileSync(process.env.COMMENT" in script
+    # the body is that file, unmodified: no concatenation or slicing before it is posted
+    assert re.search(r"const body = fs\.readFileSync\(process\.env\.COMMENT, 'utf8'\);", script)
+    assert not re.search(r"\bbody\s*(=|\+=)", script.replace("const body =", ""))
+    assert "updateComment({ owner, repo, comment_id: mine.id, body })" in script
+    assert "createComment({ owner, repo, issue_number, body })" in script
     from rngbench.comment import MARKER
 
-    assert MARKER in script and "updateComment" in script and "head.sha" in script
+    assert MARKER in script and "github-actions[bot]" in script
 
 
 def test_nightly_fans_out_per_series_and_merges():
@@ -154,3 +227,93 @@ def test_nightly_fans_out_per_series_and_merges():
     assert "fromJSON(needs.plan.outputs.series)" in str(jobs["matrix"]["strategy"]["matrix"]["series"])
     assert set(jobs["merge"]["needs"]) >= {"matrix"}
     assert all(job["permissions"] == {"contents": "read"} for job in jobs.values())
+
+
+# ----------------------------------------------------------------------------- the comment workflow's scripts, run
+
+HARNESS = """
+const fs = require('fs');
+const [scriptFile, fixtureFile] = process.argv.slice(2);
+const fixture = JSON.parse(fs.readFileSync(fixtureFile, 'utf8'));
+const calls = [];
+const rest = {
+  pulls: { list: 'pulls.list' },
+  issues: {
+    listComments: 'issues.listComments',
+    updateComment: async (args) => { calls.push(['updateComment', args]); },
+    createComment: async (args) => { calls.push(['createComment', args]); },
+  },
+};
+const github = { rest, paginate: async (what, args) => { calls.push([what, args]); return fixture[what] || []; } };
+const outputs = {};
+const core = {
+  setOutput: (k, v) => { outputs[k] = v; }, notice: () => {},
+  setFailed: (m) => { outputs.failed = m; },
+};
+const context = { repo: { owner: 'rngbench', repo: 'rngbench' } };
+const body = fs.readFileSync(scriptFile, 'utf8');
+const run = new Function('require', 'github', 'core', 'context', 'process', `return (async () => {${body}})();`);
+run(require, github, core, context, process).then(() => console.log(JSON.stringify({ outputs, calls })));
+"""
+
+
+def run_step_script(step: dict, tmp_path: Path, fixture: dict, env: dict) -> dict:
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed on this machine")
+    (tmp_path / "harness.cjs").write_text(HARNESS)
+    (tmp_path / "script.js").write_text(step["with"]["script"])
+    (tmp_path / "fixture.json").write_text(json.dumps(fixture))
+    out = subprocess.run(["node", str(tmp_path / "harness.cjs"), str(tmp_path / "script.js"),
+                          str(tmp_path / "fixture.json")], capture_output=True, text=True, timeout=60,
+                         env=dict(os.environ, **env))
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+HEAD = {"RUN_HEAD_SHA": "a" * 40, "RUN_HEAD_REPO": "mallory/rngbench", "RUN_HEAD_OWNER": "mallory",
+        "RUN_HEAD_BRANCH": "fast"}
+
+
+def pull(number=7, sha="a" * 40, repo="mallory/rngbench", labels=("run-benchmarks",)):
+    return {"number": number, "head": {"sha": sha, "repo": {"full_name": repo}},
+            "base": {"repo": {"full_name": "rngbench/rngbench"}}, "labels": [{"name": n} for n in labels]}
+
+
+@pytest.mark.parametrize("pulls, number", [
+    ([pull()], "7"),                                    # a fork's pull request at the benchmarked commit, labelled
+    ([pull(labels=("run-benchmark", "bug"))], None),    # no label: nothing posted
+    ([pull(sha="b" * 40)], None),                       # the pull request moved on since the run
+    ([pull(repo="eve/rngbench")], None),                # same branch name and commit, another head repository
+    ([pull(), pull(number=8)], None),                   # ambiguous
+    ([], None),
+])
+def test_comment_workflow_finds_the_pull_request_and_its_label_through_the_api(tmp_path, pulls, number):
+    _, _, steps = comment_job()
+    result = run_step_script(steps[0], tmp_path, {"pulls.list": pulls}, HEAD)
+    assert result["outputs"].get("number") == number
+    (what, args), = result["calls"]
+    assert what == "pulls.list" and args["head"] == "mallory:fast" and args["state"] == "open"
+
+
+@pytest.mark.parametrize("existing, call", [([], "createComment"), ("mine", "updateComment")])
+def test_comment_workflow_posts_the_rendered_file_unchanged(tmp_path, existing, call):
+    from rngbench.comment import MARKER
+
+    _, _, steps = comment_job()
+    rendered = tmp_path / "comment.md"
+    rendered.write_text(f"{MARKER}\n## Benchmarks\n\nbody ✓ \u00e9\n")
+    comments = [{"id": 1, "user": {"login": "mallory"}, "body": MARKER + "\nfake"},
+                {"id": 2, "user": {"login": "github-actions[bot]"}, "body": MARKER + "\nold"}] if existing else []
+    result = run_step_script(steps[-1], tmp_path, {"issues.listComments": comments},
+                             {"COMMENT": str(rendered), "PR_NUMBER": "7"})
+    posted = [args for what, args in result["calls"] if what == call]
+    assert len(posted) == 1 and posted[0]["body"] == rendered.read_text()
+    if call == "updateComment":
+        assert posted[0]["comment_id"] == 2, "only the bot's own comment is edited"
+    else:
+        assert posted[0]["issue_number"] == 7
+    rendered.write_text("no marker: not rendered by rngbench comment render\n")
+    result = run_step_script(steps[-1], tmp_path, {"issues.listComments": comments},
+                             {"COMMENT": str(rendered), "PR_NUMBER": "7"})
+    assert "failed" in result["outputs"]
+    assert not [c for c in result["calls"] if c[0] in ("createComment", "updateComment")]
