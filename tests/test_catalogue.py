@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 from pathlib import Path
 
 import numpy as np
@@ -51,8 +52,11 @@ def test_every_bit_generator_is_covered():
 def test_ids_are_unique_and_distributions_draw_enough():
     cases = catalogue.expand()
     assert len({c["id"] for c in cases}) == len(cases)
-    sized = [c for c in cases if isinstance(c["params"].get("size"), int) and c["target"].startswith(("Generator[", "RandomState", "np.random"))]
+    sized = [c for c in cases if isinstance(c["params"].get("size"), int)
+             and c["target"].startswith(("Generator[", "RandomState", "np.random")) and "sweep:" not in c["regime"]]
     assert sized and sum(c["params"]["size"] >= catalogue.N for c in sized) / len(sized) > 0.8
+    sweeps = [c for c in cases if "sweep:" in c["regime"]]
+    assert sweeps and all(c["params"]["size"] == catalogue.SWEEP_N for c in sweeps)
 
 
 def test_duplicate_ids_are_rejected():
@@ -60,13 +64,43 @@ def test_duplicate_ids_are_rejected():
         catalogue.expand([("legacy", "normal", "x", {}), ("legacy", "normal", "x", {})])
 
 
-@pytest.mark.parametrize("module", ["record.py", "catalogue.py"])
+def test_next_double_matches_math_nextafter():
+    for x in (0.0, catalogue.TINY, 1.0 / 3.0, 0.1, 1.0, 1e-8, 1e300, -2.5):
+        assert catalogue.next_double(x, True) == math.nextafter(x, math.inf)
+        assert catalogue.next_double(x, False) == math.nextafter(x, -math.inf)
+
+
+def test_sweep_grid_has_range_ends_decades_and_both_sides_of_each_threshold():
+    points = catalogue.sweep_points(catalogue.TINY, 1.0, (1.0 / 3.0,), {"one_minus": True})
+    assert points == sorted(set(points))
+    assert points[0] == catalogue.TINY and points[-1] == 1.0
+    third = 1.0 / 3.0
+    assert {math.nextafter(third, 0.0), third, math.nextafter(third, 1.0)} <= set(points)
+    assert 1e-4 in points and 1e-304 in points  # decades every SWEEP_DECADE_STEP
+    assert 1.0 - 1e-16 in points  # approaching 1 from below: where 1 - p cancels
+    ints = catalogue.sweep_points(1, 10 ** 18, (60,), {"ints": True})
+    assert {59, 60, 61, 1, 10 ** 18} <= set(ints) and all(isinstance(p, int) for p in ints)
+
+
+def test_sweeps_expand_to_readable_unique_cases():
+    cases = [c for c in catalogue.expand() if "sweep:" in c["regime"]]
+    ids = {c["id"] for c in cases}
+    assert "Generator[PCG64].binomial[sweep:p=0.5;n=100]" in ids
+    assert "RandomState.poisson[sweep:lam=10.0]" in ids
+    one = next(c for c in cases if c["id"] == "Generator[PCG64].beta[sweep:a=b=1.0]")
+    assert one["params"] == {"a": 1.0, "b": 1.0, "size": catalogue.SWEEP_N}
+    methods = {(c["target"], c["method"]) for c in cases}
+    assert len(methods) >= 38  # every distribution with a real shape parameter, on both APIs
+
+
+@pytest.mark.parametrize("module", ["record.py", "catalogue.py", "fingerprint.py", "__main__.py"])
 def test_standalone_modules_parse_as_python_37(module):
     source = (STREAMS / module).read_text()
     ast.parse(source, feature_version=(3, 7))
     tree = ast.parse(source)
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    allowed = {"numpy", "catalogue", "__future__", "ctypes", "hashlib", "json", "os", "platform", "shutil", "sys",
-               "tempfile", "warnings"}
+    allowed = {"numpy", "catalogue", "fingerprint", "record", "__future__", "ctypes", "hashlib", "importlib", "json",
+               "math", "os", "pickle", "platform", "select", "shutil", "signal", "struct", "sys", "tempfile", "time",
+               "warnings"}
     assert imported <= allowed, f"{module} imports {sorted(imported - allowed)}"

@@ -54,14 +54,23 @@ def test_plan_rejects_unknown_versions(tmp_path, monkeypatch):
         mx.plan(index, Store(tmp_path), INTERPRETERS, versions=["7.7.7"])
 
 
-def _fake_recording(recorded: Path, workdir: Path, version: str) -> Path:
-    """The installed numpy's recording, relabelled as ``version`` (values do not matter here)."""
-    out = workdir / version
+def _fake_recording(recorded: Path, workdir: Path, version: str) -> list[Path]:
+    """The installed numpy's recording, relabelled as ``version`` (values do not matter here): the reference only."""
+    out = workdir / version / "reference"
     shutil.copytree(recorded, out)
     doc = json.loads((out / "record.json").read_text())
     doc["env"]["numpy"] = version
     (out / "record.json").write_text(json.dumps(doc))
-    return out
+    return [out]
+
+
+def test_kernels_follow_the_cpu_flags(monkeypatch):
+    monkeypatch.setattr(mx.platform, "machine", lambda: "x86_64")
+    assert mx.runnable_kernels(set()) == ["Prescott"]
+    assert mx.runnable_kernels({"avx"}) == ["Prescott", "Sandybridge"]
+    assert mx.runnable_kernels({"avx", "avx2", "fma"}) == ["Prescott", "Sandybridge", "Haswell", "Zen"]
+    monkeypatch.setattr(mx.platform, "machine", lambda: "aarch64")
+    assert mx.runnable_kernels({"avx"}) == []
 
 
 def test_interrupted_matrix_resumes_without_redoing(tmp_path, recorded, monkeypatch):

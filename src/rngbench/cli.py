@@ -6,6 +6,7 @@ one line on stderr and exit status 2; a check that finds a NEP 19 breach exits 1
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import sys
@@ -18,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from rngbench import envs
+from rngbench.errors import RngbenchError
 
 DEFAULT_STORE = Path("stream_fixtures")
 DEFAULT_STREAMS_REPORT = Path("reports/streams")
@@ -38,7 +40,27 @@ def fail(message: str) -> None:
     sys.exit(2)
 
 
-@click.group()
+class _OneLineErrors(click.Group):
+    """Errors a user can fix end as one line, caught once here: ours (RngbenchError) and the file system's
+    (full disk, read-only or missing paths), never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RngbenchError as exc:
+            fail(str(exc))
+        except OSError as exc:
+            if exc.errno not in _USER_ERRNOS:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(f"{where}{exc.strerror or exc}")
+
+
+_USER_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EISDIR, errno.ENOENT,
+                errno.EDQUOT}
+
+
+@click.group(cls=_OneLineErrors)
 @click.version_option(package_name="rngbench")
 def main() -> None:
     """rngbench: the cost of RNG strategies, and which numpy.random streams stayed the same."""
@@ -53,11 +75,37 @@ store_option = click.option("--store", "store_path", type=click.Path(path_type=P
                             show_default=True, help="The golden-stream store.")
 
 
-def _store(path: Path):
+def _store(path: Path, *, verified: bool = False):
+    """The store at ``path``; with ``verified``, only if it passes the same integrity gate as `streams verify`
+    (a truncated INDEX must not silently shift which release is "newest")."""
     from rngbench.streams.store import Store
 
+    if path.exists() and not path.is_dir():
+        fail(f"{path} is a file, not a store")
     if not path.is_dir():
         fail(f"no store at {path} (run from the repository root or pass --store)")
+    store = Store(path)
+    if verified:
+        problems = store.verify()
+        if problems:
+            more = f" (and {len(problems) - 1} more: `rngbench streams verify`)" if len(problems) > 1 else ""
+            fail(f"the store is damaged: {problems[0]}{more}")
+    return store
+
+
+def _writable_store(path: Path, *, create: bool):
+    """A store we are about to write: checked before any long work (a file, a read-only folder, a missing store)."""
+    from rngbench.streams.store import Store
+
+    if path.exists() and not path.is_dir():
+        fail(f"{path} is a file, not a store")
+    if not path.exists() and not create:
+        fail(f"no store at {path} (pass --create to start a new one)")
+    existing = path
+    while not existing.exists():
+        existing = existing.parent
+    if not os.access(existing, os.W_OK | os.X_OK):
+        fail(f"{existing} is not writable")
     return Store(path)
 
 
@@ -89,7 +137,7 @@ def check(store_path: Path, against: str) -> None:
     from rngbench.streams import check as checking
     from rngbench.streams.store import StoreError
 
-    store = _store(store_path)
+    store = _store(store_path, verified=True)
     started = time.perf_counter()
     try:
         versions = checking.targets(store, against)
@@ -139,7 +187,9 @@ def report(store_path: Path, outdir: Path) -> None:
     from rngbench.streams.report import write_report
     from rngbench.streams.store import StoreError
 
-    store = _store(store_path)
+    store = _store(store_path, verified=True)
+    if outdir.exists() and not outdir.is_dir():
+        fail(f"--out {outdir} is a file, not a folder")
     try:
         changes = build_changes(store)
         paths = write_report(changes, store, outdir)
@@ -152,18 +202,28 @@ def report(store_path: Path, outdir: Path) -> None:
 @streams.command()
 @store_option
 @click.argument("versions", nargs=-1)
-@click.option("--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default=True, help="Parallel recordings.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+              help="Parallel recordings.")
 @click.option("--pre/--no-pre", default=False, help="Include pre-releases.")
 def matrix(store_path: Path, versions: tuple[str, ...], jobs: int, pre: bool) -> None:
     """Record every numpy release from 1.16.0 on (or only VERSIONS) that the store lacks."""
-    from rngbench.streams import matrix as mx
-    from rngbench.streams.store import Store
+    from packaging.version import InvalidVersion, Version
 
+    from rngbench.streams import matrix as mx
+
+    for version in versions:
+        try:
+            Version(version)
+        except InvalidVersion:
+            fail(f"{version!r} is not a numpy version")
     signal.signal(signal.SIGTERM, _interrupt)  # a cancelled CI job cleans up like Ctrl-C
-    store = Store(store_path)
+    store = _writable_store(store_path, create=True)
+    interpreters = envs.find_interpreters()
+    if not interpreters:
+        fail("no Python interpreter found (searched pyenv's versions/, $PYENV_ROOT, python3.N and python3 on PATH)")
     try:
         index = mx.fetch_index()
-        todo, done, unusable = mx.plan(index, store, envs.find_interpreters(), versions=list(versions) or None, pre=pre)
+        todo, done, unusable = mx.plan(index, store, interpreters, versions=list(versions) or None, pre=pre)
     except (mx.MatrixError, envs.EnvError) as exc:
         fail(str(exc))
     for version in unusable:
@@ -202,16 +262,17 @@ def record(outdir: Path) -> None:
 @streams.command()
 @store_option
 @click.argument("recorded", type=click.Path(path_type=Path, exists=True, file_okay=False))
-def ingest(store_path: Path, recorded: Path) -> None:
+@click.option("--create", is_flag=True, help="Start a new store if there is none at --store.")
+def ingest(store_path: Path, recorded: Path, create: bool) -> None:
     """Add a recorder output directory (from `rngbench streams record OUTDIR`) to the store.
 
     A release the store lacks is added whole; for a stored release the output becomes a platform variant
     (only its platform-dependent cases may differ from the stored reference).
     """
     from rngbench.streams.recorder import catalogue
-    from rngbench.streams.store import Store, StoreError, read_recorder_output
+    from rngbench.streams.store import StoreError, read_recorder_output
 
-    store = Store(store_path)
+    store = _writable_store(store_path, create=create)
     try:
         doc, cases = read_recorder_output(recorded)
         if doc["catalogue"] != catalogue.digest():

@@ -207,12 +207,22 @@ def build_env(
     A finished environment carries a ``.rngbench-ready`` marker written last, so
     an environment interrupted half-way is rebuilt rather than trusted.
     """
+    from rngbench.util.lock import hold_lock  # not at the top: bootstrap runs this module with the bare stdlib
+
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"py{python.minor[0]}{python.minor[1]}-{env_key(python, requirements)}"
     marker = path / ".rngbench-ready"
     env = Environment(path, python, tuple(requirements))
     if marker.exists() and env.executable.exists():
         return env
+    with hold_lock(path.with_name(path.name + ".lock"), f"building {' '.join(requirements)}"):
+        if marker.exists() and env.executable.exists():  # built by whoever held the lock before us
+            return env
+        return _build(env, marker, only_binary, extra_args)
+
+
+def _build(env: Environment, marker: Path, only_binary: bool, extra_args: list[str] | None) -> Environment:
+    path, python, requirements = env.path, env.python, env.requirements
     if path.exists():
         shutil.rmtree(path)
     uv = uv_command()

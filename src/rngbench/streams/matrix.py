@@ -45,6 +45,7 @@ KERNELS = {
     "Zen": ("avx2", "fma"),
     "SkylakeX": ("avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"),
 }
+KERNELS_REFERENCE = next(iter(KERNELS))
 _CP_TAG = re.compile(r"-cp(\d)(\d+)-")
 
 
@@ -173,7 +174,7 @@ def record_release(job: Job, workdir: Path, env_root: Path) -> list[Path]:
     kernel, then the linear-algebra methods under every other kernel this CPU runs."""
     env = envs.build_env([f"numpy=={job.version}"], job.python, env_root)
     kernels = runnable_kernels()
-    reference = kernels[0] if kernels else None
+    reference = KERNELS_REFERENCE if kernels else None
     outs = [_run_recorder(env, workdir / job.version / "reference", job.version, reference)]
     for kernel in kernels[1:]:
         outs.append(_run_recorder(env, workdir / job.version / kernel, job.version, kernel, policy.LINALG_METHODS))
@@ -192,12 +193,30 @@ def ingest(store: Store, outdirs: list[Path], expected_version: str) -> str:
     return store.add_release(doc, cases, variants)
 
 
+def scratch_dir(root: Path | None = None) -> Path:
+    """A scratch folder for this run's recorder outputs (100+ MB each), under the cache rather than /tmp.
+
+    Removed on every normal exit; a run killed with -9 cannot remove its own, so each run first removes the
+    folders of runs whose process is gone.
+    """
+    root = root or cache_dir() / "matrix-scratch"
+    root.mkdir(parents=True, exist_ok=True)
+    for old in root.glob("run-*"):
+        try:
+            os.kill(int(old.name.split("-")[1]), 0)
+        except (ValueError, IndexError, ProcessLookupError):
+            shutil.rmtree(old, ignore_errors=True)
+        except PermissionError:
+            pass  # alive, someone else's
+    return Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=root))
+
+
 def run(jobs: list[Job], store: Store, *, workers: int, on_done: Callable[[str, str | None], None],
         env_root: Path | None = None) -> list[str]:
     """Record ``jobs`` in parallel; returns the versions that failed (each reported through ``on_done``)."""
     env_root = env_root or cache_dir() / "envs"
     failed = []
-    workdir = Path(tempfile.mkdtemp(prefix="rngbench-matrix-"))
+    workdir = scratch_dir()
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
     try:
         pending = {pool.submit(record_release, job, workdir, env_root): job for job in jobs}

@@ -25,13 +25,17 @@ from rngbench.streams.store import Store  # noqa: E402
 
 # heatmap cell codes and colours: unchanged, not present, then each kind of change
 # (a method appearing or vanishing shows as the edge of a "missing" run, so `absent` needs no colour)
-CELL_CODES = {"same": 0, "missing": 1, "roundoff": 2, "state": 3, "stream": 4, "shape": 5, "raises": 6}
-CELL_COLOURS = ["#ffffff", "#d9d9d9", "#9ecae1", "#fdae6b", "#e6550d", "#756bb1", "#de2d26"]
+CELL_CODES = {"same": 0, "missing": 1, "roundoff": 2, "state": 3, "stream": 4, "shape": 5, "raises": 6, "platform": 7}
+CELL_COLOURS = ["#ffffff", "#d9d9d9", "#9ecae1", "#fdae6b", "#e6550d", "#756bb1", "#de2d26", "#74c476"]
 POLICY_ORDER = ["bitgen", "nep19-must", "legacy", "generator"]
 
 
 def _md_escape(text: object) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+COLUMNS = ["case", "method", "regime", "policy", "from", "to", "kind", "first_index", "fraction", "max_rel",
+           "verdict", "platform"]
 
 
 def changes_frame(changes: dict) -> pd.DataFrame:
@@ -42,13 +46,75 @@ def changes_frame(changes: dict) -> pd.DataFrame:
                 "case": case["id"], "method": case["method"], "regime": regime_of(case["id"]), "policy": case["policy"],
                 "from": ch["from"], "to": ch["to"], "kind": ch["kind"], "first_index": ch.get("first_index"),
                 "fraction": ch.get("fraction"), "max_rel": ch.get("max_rel"), "verdict": ch["verdict"],
+                "platform": ch["platforms"][1] if ch.get("platforms") else None,
             })
-    columns = ["case", "method", "regime", "policy", "from", "to", "kind", "first_index", "fraction", "max_rel", "verdict"]
-    return pd.DataFrame(rows, columns=columns)
+    return merge_legacy(pd.DataFrame(rows, columns=COLUMNS))
+
+
+def merge_legacy(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row for ``RandomState.x`` and ``np.random.x`` when both changed alike (np.random.* runs RandomState's
+    code, so listing both doubles every count without saying anything new)."""
+    if frame.empty:
+        return frame
+    same = ["regime", "from", "to", "kind", "first_index", "fraction", "max_rel", "verdict", "platform"]
+    key = frame[same].map(str).agg("|".join, axis=1)
+    bare = frame["method"].str.replace(r"^(RandomState|np\.random)\.", "", regex=True)
+    legacy = frame["method"].str.match(r"^(RandomState|np\.random)\.")
+    signature = bare + "|" + key
+    module = legacy & frame["method"].str.startswith("np.random.")
+    has_twin = module & signature.isin(set(signature[legacy & frame["method"].str.startswith("RandomState.")]))
+    twinned = set(signature[has_twin])
+    out = frame[~has_twin].copy()
+    merged = legacy & out["method"].str.startswith("RandomState.") & signature[out.index].isin(twinned)
+    out.loc[merged, "method"] = out.loc[merged, "method"].str.replace(
+        r"^RandomState\.(.*)$", r"RandomState.\1 / np.random.\1", regex=True)
+    return out
+
+
+def _sweep(frame: pd.DataFrame) -> pd.Series:
+    return frame["regime"].str.startswith("sweep:")
+
+
+def distinct_events(frame: pd.DataFrame) -> pd.DataFrame:
+    """Changes counted once per (method, release transition, kind): not cases x bit generators x aliases."""
+    if frame.empty:
+        return frame.assign(cases=[])
+    base = frame.assign(method=frame["method"].str.replace(r"^RandomState\.(\w+) / np\.random\.\w+$",
+                                                           r"RandomState.\1", regex=True))
+    return (base.groupby(["method", "from", "to", "kind", "verdict"], sort=False)
+            .agg(cases=("case", "size")).reset_index())
 
 
 def _appearances(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[(frame["kind"] == "absent") & (frame["verdict"] == "allowed")]
+
+
+def platform_section(frame: pd.DataFrame) -> str:
+    """Cases whose output differs between BLAS kernels: which, by how much, from which release on."""
+    plat = frame[frame["kind"] == "platform"]
+    if plat.empty:
+        return "_No case differs between the recorded platforms._\n"
+    plat = plat.assign(order=plat["from"].map(Version))
+    grouped = (plat.sort_values("order").groupby(["method", "regime", "platform"], sort=True)
+               .agg(first=("from", "first"), last=("from", "last"), releases=("from", "nunique"),
+                    fraction=("fraction", "max"), max_rel=("max_rel", "max"), verdict=("verdict", "first"))
+               .reset_index())
+    header = ("| method | regime | platform (vs the reference) | releases | from … to | max fraction | max rel | verdict |\n"
+              "|---|---|---|---|---|---|---|---|\n")
+    return header + "".join(
+        f"| {_md_escape(r.method)} | {_md_escape(r.regime)} | {_md_escape(r.platform)} | {r.releases} | "
+        f"{r.first} … {r.last} | {r.fraction:.3f} | {'' if pd.isna(r.max_rel) else f'{r.max_rel:.2g}'} | {r.verdict} |\n"
+        for r in grouped.itertuples(index=False))
+
+
+def sweep_findings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Changes a sweep point found where no hand-picked regime of that method changed in the same transition."""
+    real = frame[frame["kind"] != "platform"]
+    hand = real[~_sweep(real)]
+    seen = set(zip(hand["method"], hand["from"], hand["to"], hand["kind"]))
+    sweeps = real[_sweep(real)]
+    keep = [(m, f, t, k) not in seen for m, f, t, k in zip(sweeps["method"], sweeps["from"], sweeps["to"], sweeps["kind"])]
+    return sweeps[keep]
 
 
 def _table(frame: pd.DataFrame) -> str:
@@ -90,8 +156,11 @@ def render_markdown(changes: dict, store: Store) -> str:
     versions = changes["versions"]
     frame = changes_frame(changes)
     appear = _appearances(frame)
-    real = frame.drop(appear.index)
-    verdicts = Counter(real["verdict"])
+    everything = frame.drop(appear.index)
+    real = everything[everything["kind"] != "platform"]
+    events = distinct_events(real)
+    verdicts = Counter(events["verdict"])
+    found_by_sweeps = sweep_findings(everything)
     n_cases = len(changes["cases"])
     env = store.manifest(versions[-1])["env"] if versions else {}
     lines = [
@@ -103,13 +172,20 @@ def render_markdown(changes: dict, store: Store) -> str:
         f"({', '.join(f'{k}: {v}' for k, v in sorted(Counter(c['policy'] for c in changes['cases']).items()))}).",
         f"- Recorded on {env.get('system', '?')} {env.get('machine', '?')}, byte order {env.get('byteorder', '?')}, "
         f"C long {env.get('c_long_bytes', '?')} bytes.",
-        f"- Changes (appearances of new methods aside): {len(real)} — "
+        f"- Distinct changes (method × release transition × kind; appearances of new methods aside): {len(events)} — "
         + (", ".join(f"{v}: {verdicts[v]}" for v in ["violation", "bugfix-release", "allowed", "roundoff-only"] if verdicts[v]) or "none")
-        + ".",
+        + f" (over {len(real)} case rows; `RandomState` and `np.random.*` listed once where they agree).",
+        f"- Platforms: every release's reference is recorded under OpenBLAS's `{_reference_kernel(store, versions)}` "
+        f"kernel, and the methods whose output follows linear algebra under every other kernel the recording CPU "
+        f"runs (platforms recorded: {', '.join(_platform_ids(store, versions)) or 'none'}); "
+        f"{frame[frame['kind'] == 'platform']['case'].nunique()} cases differ between platforms (below).",
+        f"- Parameter sweeps: {sum(1 for c in changes['cases'] if regime_of(c['id']).startswith('sweep:'))} sweep points; "
+        f"{len(distinct_events(found_by_sweeps))} distinct changes found only by them (below).",
         "",
         "Kinds: `stream` values differ beyond roundoff · `state` same values, different generator state after the call "
         "(a different number of raw draws consumed) · `roundoff` floats within a few ULP · `shape` dtype/shape · "
-        "`raises` error behaviour · `absent` present on one side only. "
+        "`raises` error behaviour · `absent` present on one side only · `platform` one release, two platforms "
+        "(BLAS kernels) differ. "
         "Verdicts follow NEP 19: BitGenerators, SeedSequence, `Generator.bytes/integers/random` and the legacy "
         "`RandomState` / `np.random.*` must not change (`violation`); other Generator distributions may change in X.Y "
         "releases (`allowed`) but a change inside an X.Y series is flagged `bugfix-release`.",
@@ -119,6 +195,19 @@ def render_markdown(changes: dict, store: Store) -> str:
         "## Headlines: NEP 19 breaches by release and method",
         "",
         headlines(real),
+        "## Platform-dependent streams",
+        "",
+        "The same numpy release on two platforms: each platform variant against the release's reference record. "
+        "`platform-dependent` is NEP 19's own exemption (linear algebra, libm; see `streams/policy.py`), never a "
+        "breach; `streams check` compares a machine with the closest stored platform.",
+        "",
+        platform_section(everything),
+        "## Changes found only by the parameter sweeps",
+        "",
+        "Sweep points (`sweep:<parameter>=<value>`) whose method changed in a release transition where no "
+        "hand-picked regime of that method changed the same way.",
+        "",
+        _table(found_by_sweeps),
         "## NEP 19 violations and bugfix-release changes, case by case",
         "",
         _table(real[real["verdict"].isin(["violation", "bugfix-release"])]),
@@ -137,6 +226,21 @@ def render_markdown(changes: dict, store: Store) -> str:
     return "\n".join(lines)
 
 
+def _reference_kernel(store: Store, versions: list[str]) -> str:
+    if not versions:
+        return "?"
+    reference, platforms = store.platforms(versions[-1])
+    fp = platforms.get(reference, {})
+    return fp.get("openblas_coretype") or fp.get("blas_core") or reference
+
+
+def _platform_ids(store: Store, versions: list[str]) -> list[str]:
+    ids: set[str] = set()
+    for version in versions:
+        ids.update(store.platforms(version)[1])
+    return sorted(ids)
+
+
 def heatmap(changes: dict, store: Store, path: Path) -> None:
     versions = changes["versions"]
     order = sorted(range(len(changes["cases"])),
@@ -151,7 +255,10 @@ def heatmap(changes: dict, store: Store, path: Path) -> None:
                 grid[row, j] = CELL_CODES["missing"]
     for row, i in enumerate(order):
         for ch in changes["cases"][i]["changes"]:
-            if ch["kind"] != "absent":
+            if ch["kind"] == "platform":
+                if grid[row, col[ch["to"]]] == CELL_CODES["same"]:
+                    grid[row, col[ch["to"]]] = CELL_CODES["platform"]
+            elif ch["kind"] != "absent":
                 grid[row, col[ch["to"]]] = CELL_CODES[ch["kind"]]
     fig_h = max(6.0, min(40.0, len(order) * 0.03))
     fig, ax = plt.subplots(figsize=(max(10.0, len(versions) * 0.16), fig_h))

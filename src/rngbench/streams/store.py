@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +32,8 @@ import numpy as np
 from packaging.version import InvalidVersion, Version
 
 from rngbench import atomic
+from rngbench.errors import RngbenchError
+from rngbench.util.lock import hold_lock
 from rngbench.streams import blob as blobs
 from rngbench.streams import policy
 from rngbench.streams.recorder import fingerprint as fingerprints
@@ -37,9 +41,13 @@ from rngbench.streams.recorder import fingerprint as fingerprints
 SCHEMA = 2  # 2: platforms, reference and variants (one record per platform where outputs differ)
 INDEX = "INDEX"
 RECORDS = "records.jsonl"
+LOCK = ".writer.lock"  # held by the one process writing the store (util.lock); its ".holder" file names it
+EXPECTED_AT_ROOT = {INDEX, RECORDS, "releases", "blobs", LOCK, LOCK + ".holder",
+                    "pipelines"}  # pipelines/: the result-golden store, verified by its own code
+_INDEX_LINE = re.compile(r"^([0-9a-f]{64})  (releases/([^/\s]+)\.json)$")
 
 
-class StoreError(Exception):
+class StoreError(RngbenchError):
     """A one-line description of what is wrong with the store or the request."""
 
 
@@ -123,15 +131,26 @@ class Store:
         raise StoreError(f"numpy {version} is not in the store (it holds {len(versions)} releases: {span})")
 
     def index(self) -> dict[str, str]:
+        """{manifest path: sha256} of every complete release; a malformed line is one clear error."""
         path = self.root / INDEX
         if not path.exists():
             return {}
+        try:
+            text = path.read_text()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StoreError(f"{path}: unreadable ({exc})") from None
+        if text and not text.endswith("\n"):
+            raise StoreError(f"{path}: truncated (the last line has no end)")
         index = {}
-        for number, line in enumerate(path.read_text().splitlines(), 1):
-            parts = line.split("  ", 1)
-            if len(parts) != 2:
+        for number, line in enumerate(text.splitlines(), 1):
+            match = _INDEX_LINE.match(line)
+            if not match:
                 raise StoreError(f"{path}:{number}: malformed line in INDEX")
-            index[parts[1]] = parts[0]
+            try:
+                Version(match.group(3))
+            except InvalidVersion:
+                raise StoreError(f"{path}:{number}: {match.group(3)!r} is not a numpy version") from None
+            index[match.group(2)] = match.group(1)
         return index
 
     def _checked_bytes(self, rel: str) -> bytes:
@@ -224,6 +243,33 @@ class Store:
 
     # ---------------------------------------------------------------- writing
 
+    @contextmanager
+    def writing(self, purpose: str = "writing") -> Iterator[None]:
+        """Hold the store's writer lock; then clear what a killed writer left behind.
+
+        Every write goes through here, so two processes never interleave their writes: a second writer waits
+        (saying for whom).  Inside the lock nobody else is writing, so any temporary file is a dead writer's.
+        """
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"{self.root} is a file, not a store")
+        with hold_lock(self.root / LOCK, purpose):
+            self._records = None  # another writer may have changed the store while we waited
+            self._sweep_temporary_files()
+            yield
+
+    def _sweep_temporary_files(self) -> None:
+        for path in list(self.root.rglob(".*")):
+            if path.name in (LOCK, LOCK + ".holder") or not path.is_file():
+                continue
+            path.unlink(missing_ok=True)
+
+    def _prune_blobs(self) -> None:
+        """Drop blobs no record references (left by a re-recorded catalogue or a write killed mid-way)."""
+        wanted = {rec["blob"] for rec in self.records().values() if "blob" in rec}
+        for path in (self.root / "blobs").glob("*/*.z"):
+            if path.stem not in wanted:
+                path.unlink(missing_ok=True)
+
     def _store_cases(self, records: dict, cases: list[tuple[dict, np.ndarray | None]]) -> dict[str, str]:
         """Write the blobs of ``cases`` and add their records to ``records``; returns {case id: record key}."""
         by_values = {rec["values"]: rec["blob"] for rec in records.values() if "blob" in rec}
@@ -254,6 +300,12 @@ class Store:
         version = doc["env"]["numpy"]
         if doc.get("subset"):
             raise StoreError(f"numpy {version}: a record of only some cases cannot be a release's reference")
+        with self.writing(f"adding numpy {version}"):
+            return self._add_release(doc, cases, variants)
+
+    def _add_release(self, doc: dict, cases: list[tuple[dict, np.ndarray | None]],
+                     variants: list[tuple[dict, list[tuple[dict, np.ndarray | None]]]]) -> str:
+        version = doc["env"]["numpy"]
         records = dict(self.records())
         entries = self._store_cases(records, cases)
         reference = fingerprints.platform_id(doc["env"].get("platform", {}))
@@ -268,6 +320,10 @@ class Store:
 
     def add_variant(self, doc: dict, cases: list[tuple[dict, np.ndarray | None]]) -> tuple[str, str]:
         """Add one platform's record of an already stored release; returns (version, platform id)."""
+        with self.writing(f"adding a platform of numpy {doc['env']['numpy']}"):
+            return self._add_variant(doc, cases)
+
+    def _add_variant(self, doc: dict, cases: list[tuple[dict, np.ndarray | None]]) -> tuple[str, str]:
         version = self.resolve(doc["env"]["numpy"])
         manifest = self.manifest(version)
         if manifest["catalogue"] != doc["catalogue"]:
@@ -287,6 +343,7 @@ class Store:
         breaches = sorted(cid for cid, key in keys.items() if key != manifest["cases"].get(cid)
                           and policy.exemption(method_of(cid)) is None)
         if breaches:
+            self._prune_blobs()  # the refused variant's blobs were written already: drop them again
             raise StoreError(f"numpy {manifest['numpy']} on {pid} differs on {len(breaches)} case(s) NEP 19 does not "
                              f"let depend on the platform (first: {breaches[0]}); not stored as a variant")
         manifest["platforms"][pid] = platform
@@ -306,6 +363,7 @@ class Store:
         text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
         atomic.write_text(self.root / "releases" / f"{manifest['numpy']}.json", text)
         self._write_index(manifest["numpy"])
+        self._prune_blobs()
 
     def _write_records(self, records: dict[str, dict], keep: set[str]) -> None:
         """Rewrite records.jsonl with what some release (or the one being added, ``keep``) references."""
@@ -336,7 +394,13 @@ class Store:
     # ---------------------------------------------------------------- checking
 
     def verify(self) -> list[str]:
-        """Every problem found, one line each; empty when the store is intact."""
+        """Every problem found, one line each; empty when the store is intact.
+
+        Every file must be expected: listed in INDEX, referenced by a record, or one of the store's own
+        files.  Leftover temporary files and anything else are reported by name.
+        """
+        if not self.root.is_dir():
+            return [f"{self.root}: no store there"]
         problems: list[str] = []
         try:
             index = self.index()
@@ -344,9 +408,13 @@ class Store:
             return [str(exc)]
         if not index:
             return [f"{self.root / INDEX}: missing or empty"]
-        on_disk = {f"releases/{p.name}" for p in (self.root / "releases").glob("*.json")}
-        for rel in sorted(on_disk - set(index)):
-            problems.append(f"{self.root / rel}: not listed in {INDEX} (an interrupted run, or added by hand)")
+        for path in sorted(self.root.iterdir()):
+            if path.name not in EXPECTED_AT_ROOT:
+                problems.append(f"{path}: {_unexpected(path)} at the store's root")
+        releases = self.root / "releases"
+        for path in sorted(releases.iterdir()) if releases.is_dir() else []:
+            if f"releases/{path.name}" not in index:
+                problems.append(f"{path}: {_unexpected(path)} not listed in {INDEX} (an interrupted run, or added by hand)")
         for rel in sorted(index):
             try:
                 self._checked_bytes(rel)
@@ -365,6 +433,12 @@ class Store:
                 self.variant_records(version)
             except StoreError as exc:
                 problems.append(str(exc))
+        blobs_dir = self.root / "blobs"
+        for path in sorted(blobs_dir.rglob("*")) if blobs_dir.is_dir() else []:
+            if path.is_dir() and path.parent == blobs_dir and len(path.name) == 2:
+                continue
+            if not (path.suffix == ".z" and path.parent.name == path.stem[:2] and path.stem in referenced_blobs):
+                problems.append(f"{path}: {_unexpected(path)} in blobs/ (no record references it)")
         for digest in sorted(referenced_blobs):
             try:
                 self.blob(digest)
@@ -372,3 +446,6 @@ class Store:
                 problems.append(str(exc))
         return problems
 
+
+def _unexpected(path: Path) -> str:
+    return "leftover temporary file" if path.name.startswith(".") else "unknown file"

@@ -542,8 +542,10 @@ CASES = [
 # "hangs" at the cost of its timeout on every release, so a range keeps one point inside such a region (the
 # release that fixed it shows as hangs -> ok) and stops there: Generator beta with a, b <= 1e-20 and dirichlet
 # with alpha <= 1e-20 (1.17-1.2x), Generator vonmises with kappa >= 1e36, Generator zipf with a <= 1 + 1e-9;
-# legacy Johnk beta below 1e-3, legacy zipf below 1 + 1e-9 and at a >= 1025, legacy vonmises above ~1e36
-# (legacy never changes, so those are left out).
+# legacy Johnk beta below 1e-3, legacy zipf at a >= 1025, legacy vonmises above ~1e36 (legacy never changes, so
+# those are left out).  No point may be slow but finite: legacy zipf at a = 1 + 1e-6 takes ~2 s for 2,000 draws,
+# close enough to the watchdog to be recorded as "hangs" on a loaded machine, so zipf stops at 1 + 1e-3 (and
+# Generator jumps to 1 + 1e-9, which never returns before the Umin fix and is fast after it).
 SWEEP_N = 2000  # draws per sweep point
 SWEEP_DECADE_STEP = 20  # one grid point every 20 decades: 5e-324, 1e-303, ..., plus thresholds and range ends
 TINY = 5e-324  # the smallest positive double
@@ -570,8 +572,8 @@ SWEEPS = [
     ("legacy", "logseries", "p", {"p": "$value"}, (TINY, 0.9), (), {"one_minus": True, "extra": (0.0,)}),
     ("Generator", "negative_binomial", "p;n=5", {"n": 5, "p": "$value"}, (1e-300, 1.0), (), {"one_minus": True}),
     ("legacy", "negative_binomial", "p;n=5", {"n": 5, "p": "$value"}, (1e-300, 1.0), (), {"one_minus": True}),
-    ("Generator", "zipf", "a", {"a": "$value"}, (10.0, 1000.0), (2.0,), {"extra": tuple(1 + 10.0 ** -k for k in (1, 3, 6, 9))}),
-    ("legacy", "zipf", "a", {"a": "$value"}, (10.0, 1000.0), (2.0,), {"extra": tuple(1 + 10.0 ** -k for k in (1, 3, 6))}),
+    ("Generator", "zipf", "a", {"a": "$value"}, (10.0, 1000.0), (2.0,), {"extra": tuple(1 + 10.0 ** -k for k in (1, 3, 9))}),
+    ("legacy", "zipf", "a", {"a": "$value"}, (10.0, 1000.0), (2.0,), {"extra": tuple(1 + 10.0 ** -k for k in (1, 3))}),
     ("Generator", "vonmises", "kappa;mu=1", {"mu": 1.0, "kappa": "$value"}, (TINY, 1e36), (1e-8, 1e-5, 1e6), {"extra": (0.0,)}),
     ("legacy", "vonmises", "kappa;mu=1", {"mu": 1.0, "kappa": "$value"}, (TINY, 1e16), (1e-8, 1e-5), {"extra": (0.0,)}),
     ("Generator", "wald", "scale;mean=1", {"mean": 1.0, "scale": "$value"}, (1e-300, 1e300), (), {}),

@@ -46,8 +46,8 @@ except ImportError:
     import fingerprint
 
 RECORD_FORMAT = 2  # 2: environment carries the platform fingerprint; cases may be a subset (platform variants)
-CASE_TIMEOUT = 2.0  # seconds one case may take before it is recorded as "hangs" (old numpy loops forever on some
-# extreme parameters; the slowest finite case takes ~50 ms, so load cannot push one past 40x that)
+CASE_TIMEOUT = 3.0  # seconds one case may take before it is recorded as "hangs" (old numpy loops forever on some
+# extreme parameters; the slowest finite case takes ~70 ms, so load cannot push one past 40x that)
 POSITIONAL = catalogue.POSITIONAL
 GENERATOR_PREFIX = "Generator["
 BIT_GENERATORS = ("MT19937", "PCG64", "PCG64DXSM", "Philox", "SFC64")

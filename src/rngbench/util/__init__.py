@@ -1,0 +1,1 @@
+"""Small mechanisms every subsystem shares: atomic writes and locks."""
