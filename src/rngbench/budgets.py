@@ -19,35 +19,15 @@ from __future__ import annotations
 
 import fnmatch
 import math
-import tomllib
 from collections import defaultdict
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from packaging.version import InvalidVersion, Version
 
-from .benchresults import Measurement
+from rngbench.asvio.results import Measurement
+from rngbench.config import Budget
 
 PASS, FAIL, NA, NO_DATA = "pass", "FAIL", "n/a", "no data"
-
-
-class BudgetError(ValueError):
-    """A one-line reason why the budgets file cannot be used."""
-
-
-@dataclass(frozen=True)
-class Budget:
-    name: str
-    benchmark: str
-    numerator: dict[str, str]
-    denominator: dict[str, str]
-    max: float
-    where: dict[str, str] = field(default_factory=dict)
-    why: str = ""
-
-    @property
-    def selector_keys(self) -> set[str]:
-        return set(self.numerator) | set(self.denominator) | set(self.where)
 
 
 @dataclass(frozen=True)
@@ -62,42 +42,6 @@ class Check:
     def as_dict(self) -> dict:
         return {"budget": self.budget.name, "row": self.label, "ratio": self.ratio, "max": self.budget.max,
                 "status": self.status}
-
-
-_KEYS = {"name", "benchmark", "numerator", "denominator", "max", "where", "why"}
-
-
-def load(path: Path) -> list[Budget]:
-    """Read and validate a budgets file; any mistake is one line naming the budget and the key."""
-    try:
-        doc = tomllib.loads(Path(path).read_text())
-    except FileNotFoundError:
-        raise BudgetError(f"no budgets file at {path}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise BudgetError(f"{path}: {exc}") from None
-    entries = doc.get("budget")
-    if not isinstance(entries, list) or not entries:
-        raise BudgetError(f"{path}: no [[budget]] tables")
-    budgets = []
-    for i, entry in enumerate(entries, 1):
-        where = f"{path}: budget {i} ({entry.get('name', 'unnamed')})"
-        unknown = set(entry) - _KEYS
-        if unknown:
-            raise BudgetError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_KEYS))})")
-        for key in ("name", "benchmark", "numerator", "denominator", "max"):
-            if key not in entry:
-                raise BudgetError(f"{where}: missing {key!r}")
-        for key in ("numerator", "denominator", "where"):
-            value = entry.get(key, {})
-            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-                raise BudgetError(f"{where}: {key!r} must be a table of strings, e.g. {{ strategy = \"spawn\" }}")
-        if not isinstance(entry["max"], (int, float)) or isinstance(entry["max"], bool) or entry["max"] <= 0:
-            raise BudgetError(f"{where}: 'max' must be a positive number (a ratio)")
-        if entry["numerator"] == entry["denominator"]:
-            raise BudgetError(f"{where}: numerator and denominator select the same measurement")
-        budgets.append(Budget(entry["name"], entry["benchmark"], dict(entry["numerator"]), dict(entry["denominator"]),
-                              float(entry["max"]), dict(entry.get("where", {})), entry.get("why", "")))
-    return budgets
 
 
 def env_versions(m: Measurement) -> dict[str, str]:

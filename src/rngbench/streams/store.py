@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from packaging.version import InvalidVersion, Version
 
-from rngbench import atomic
+from rngbench.util import atomic
 from rngbench.streams import blob as blobs
 
 SCHEMA = 1

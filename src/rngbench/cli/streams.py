@@ -1,0 +1,197 @@
+"""``rngbench streams ...``: the golden-stream store (stream_fixtures/) and NEP 19 verdicts.
+
+Moved here verbatim from the old flat ``cli.py`` (issue 9); the streams wing is being reworked for issue 8.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from rngbench import envs
+from rngbench.errors import fail
+
+DEFAULT_STORE = Path("stream_fixtures")
+DEFAULT_STREAMS_REPORT = Path("reports/streams")
+
+
+def _console() -> Console:
+    """A terminal gets its own width; logs and pipes get wide lines instead of truncated case ids."""
+    return Console() if sys.stdout.isatty() else Console(width=200)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+@click.group()
+def streams() -> None:
+    """The golden-stream store (stream_fixtures/) and NEP 19 verdicts."""
+
+
+store_option = click.option("--store", "store_path", type=click.Path(path_type=Path), default=DEFAULT_STORE,
+                            show_default=True, help="The golden-stream store.")
+
+
+def _store(path: Path):
+    from rngbench.streams.store import Store
+
+    if not path.is_dir():
+        fail(f"no store at {path} (run from the repository root or pass --store)")
+    return Store(path)
+
+
+@streams.command()
+@store_option
+def verify(store_path: Path) -> None:
+    """Check every store file against its checksum; exit 1 on any corruption."""
+    store = _store(store_path)
+    problems = store.verify()
+    if problems:
+        for line in problems[:20]:
+            click.echo(f"error: {line}", err=True)
+        if len(problems) > 20:
+            click.echo(f"error: … and {len(problems) - 20} more", err=True)
+        sys.exit(1)
+    click.echo(f"store intact: {len(store.releases())} releases, {len(store.records())} distinct records")
+
+
+@streams.command()
+@store_option
+@click.option("--against", default="newest", show_default=True,
+              help="A stored numpy version, 'newest', or 'all'.")
+def check(store_path: Path, against: str) -> None:
+    """Record the installed numpy in-process and compare it with the store.
+
+    Exit 1 when it breaks NEP 19: a BitGenerator, SeedSequence, Generator.bytes/integers/random
+    or legacy case changed beyond roundoff, or a Generator distribution changed inside an X.Y series.
+    """
+    from rngbench.streams import check as checking
+    from rngbench.streams.store import StoreError
+
+    store = _store(store_path)
+    started = time.perf_counter()
+    try:
+        versions = checking.targets(store, against)
+        installed = checking.record_installed()
+        rows = []
+        for version in versions:
+            rows.extend(dict(r, against=version) for r in checking.compare_installed(store, installed, version))
+    except StoreError as exc:
+        fail(str(exc))
+    console = _console()
+    bad = checking.failing(rows)
+    shown = [r for r in rows if not (r["kind"] == "absent" and r["verdict"] == "allowed")]
+    if shown:
+        table = Table(title=f"numpy {installed.version} against the store")
+        for col in ("against", "case", "kind", "first index", "fraction", "max rel", "verdict"):
+            table.add_column(col)
+        for r in shown[:200]:
+            style = "red" if r in bad else None
+            table.add_row(r["against"], r["id"], r["kind"], str(r.get("first_index", "")),
+                          "" if r.get("fraction") is None else f"{r['fraction']:.3f}",
+                          "" if r.get("max_rel") is None else f"{r['max_rel']:.2g}", r["verdict"], style=style)
+        console.print(table)
+        if len(shown) > 200:
+            console.print(f"… {len(shown) - 200} more rows")
+    elapsed = time.perf_counter() - started
+    summary = (f"numpy {installed.version} vs {', '.join(versions) if len(versions) < 4 else f'{len(versions)} releases'}: "
+               f"{len(installed.records)} cases, {len(shown)} differences, {len(bad)} NEP 19 breaches ({elapsed:.1f} s)")
+    console.print(summary)
+    sys.exit(1 if bad else 0)
+
+
+@streams.command()
+@store_option
+@click.option("--out", "outdir", type=click.Path(path_type=Path), default=DEFAULT_STREAMS_REPORT, show_default=True)
+def report(store_path: Path, outdir: Path) -> None:
+    """Write reports/streams/: README.md, heatmap.png and changes.json."""
+    from rngbench.streams.history import build_changes
+    from rngbench.streams.report import write_report
+    from rngbench.streams.store import StoreError
+
+    store = _store(store_path)
+    try:
+        changes = build_changes(store)
+        paths = write_report(changes, store, outdir)
+    except StoreError as exc:
+        fail(str(exc))
+    for path in paths:
+        click.echo(f"wrote {path}")
+
+
+@streams.command()
+@store_option
+@click.argument("versions", nargs=-1)
+@click.option("--jobs", "-j", type=int, default=os.cpu_count() or 1, show_default=True, help="Parallel recordings.")
+@click.option("--pre/--no-pre", default=False, help="Include pre-releases.")
+def matrix(store_path: Path, versions: tuple[str, ...], jobs: int, pre: bool) -> None:
+    """Record every numpy release from 1.16.0 on (or only VERSIONS) that the store lacks."""
+    from rngbench.streams import matrix as mx
+    from rngbench.streams.store import Store
+
+    signal.signal(signal.SIGTERM, _interrupt)  # a cancelled CI job cleans up like Ctrl-C
+    store = Store(store_path)
+    try:
+        index = mx.fetch_index()
+        todo, done, unusable = mx.plan(index, store, envs.find_interpreters(), versions=list(versions) or None, pre=pre)
+    except (mx.MatrixError, envs.EnvError) as exc:
+        fail(str(exc))
+    for version in unusable:
+        click.echo(f"warning: numpy {version}: no installed Python has a wheel for it; skipped", err=True)
+    click.echo(f"{len(done)} releases already stored, {len(todo)} to record with {jobs} workers")
+    errors: list[str] = []
+    console = _console()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console) as progress:
+        task = progress.add_task("recording", total=len(todo))
+
+        def on_done(version: str, error: str | None) -> None:
+            if error:
+                errors.append(error)
+                progress.console.print(f"[red]{error}")
+            elif not progress.console.is_terminal:  # logs (CI, nightly) get one line per release instead of a bar
+                progress.console.print(f"recorded numpy {version}")
+            progress.update(task, advance=1, description=f"recorded {version}")
+
+        failed = mx.run(todo, store, workers=jobs, on_done=on_done)
+    if failed:
+        fail(f"{len(failed)} releases failed ({', '.join(failed)}); rerun to retry them")
+    click.echo(f"store holds {len(store.releases())} releases")
+
+
+@streams.command()
+@click.argument("outdir", type=click.Path(path_type=Path))
+def record(outdir: Path) -> None:
+    """Record the installed numpy into OUTDIR (what the matrix runs in each environment)."""
+    from rngbench.streams import record as recorder
+
+    recorder.write_record(str(outdir))
+    click.echo(f"wrote {outdir}")
+
+
+@streams.command()
+@store_option
+@click.argument("recorded", type=click.Path(path_type=Path, exists=True, file_okay=False))
+def ingest(store_path: Path, recorded: Path) -> None:
+    """Add a recorder output directory (from `record.py OUTDIR`) to the store."""
+    from rngbench.streams import catalogue
+    from rngbench.streams.store import Store, StoreError, read_recorder_output
+
+    store = Store(store_path)
+    try:
+        doc, cases = read_recorder_output(recorded)
+        if doc["catalogue"] != catalogue.digest():
+            fail(f"{recorded} was recorded from another catalogue ({doc['catalogue']}, this one is {catalogue.digest()})")
+        version = store.add_release(doc, cases)
+    except StoreError as exc:
+        fail(str(exc))
+    click.echo(f"stored numpy {version}")
