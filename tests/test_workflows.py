@@ -143,7 +143,7 @@ def test_comment_workflow_never_runs_pull_request_code():
     assert not any("checkout" in s.get("uses", "") for s in steps)
     assert not any("run" in s for s in steps)
     script = next(s for s in steps if s.get("uses", "").startswith("actions/github-script@"))["with"]["script"]
-    from rngbench.comment import MARKER
+    from rngbench.compare.comment import MARKER
 
     assert MARKER in script and "updateComment" in script and "head.sha" in script
 

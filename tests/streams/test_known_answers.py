@@ -5,31 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import COMMITTED_STORE, KNOWN_ANSWERS
-from rngbench.streams import catalogue, record
+from fixtures.known_answers import KAT_FILES, kat_case, read_kat
+from fixtures.paths import COMMITTED_STORE
+
+from rngbench.streams import record
 from rngbench.streams.blob import fingerprints
 from rngbench.streams.store import Store
-
-KAT_FILES = {  # (bit generator, case regime) -> csv
-    (bg, regime): f"{bg.lower()}-testset-{n}.csv"
-    for bg in catalogue.BIT_GENERATORS
-    for regime, n in (("kat-0xdeadbeaf", 1), ("kat-0", 2))
-}
-
-
-def read_kat(name: str) -> tuple[int, np.ndarray]:
-    path = KNOWN_ANSWERS / name
-    if not path.exists():
-        pytest.fail(f"known-answer file {path} is missing (shared/ must sit beside the repository)")
-    lines = path.read_text().split("\n")
-    seed = int(lines[0].split(",")[1], 16)
-    values = [int(line.split(",")[1], 16) for line in lines[1:] if line.strip()]
-    return seed, np.array(values, dtype=np.uint64)
-
-
-def kat_case(bit_generator: str, regime: str) -> dict:
-    wanted = catalogue.case_id(bit_generator, "random_raw", regime)
-    return next(c for c in catalogue.expand() if c["id"] == wanted)
 
 
 @pytest.mark.parametrize("bit_generator,regime", sorted(KAT_FILES))

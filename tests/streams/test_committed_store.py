@@ -9,7 +9,7 @@ import numpy as np
 from click.testing import CliRunner
 from packaging.version import Version
 
-from conftest import COMMITTED_STORE, REPO
+from fixtures.paths import COMMITTED_STORE, REPO
 from rngbench.cli import main
 from rngbench.streams import catalogue
 from rngbench.streams.history import build_changes

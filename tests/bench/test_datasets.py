@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from rngbench import data
+from rngbench.bench import datasets as data
 
-from _bench_helpers import cache_dir, pbmc
+from fixtures.bench_data import cache_dir, pbmc
 
 
 def _reference():

@@ -16,10 +16,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from rngbench import sides
-from rngbench.benchresults import read_results
-from rngbench.compare_cli import compare, dataset_env
-from rngbench.comparing import recommend
+from rngbench.asvio.results import read_results
+from rngbench.cli import main
+from rngbench.cli.compare import dataset_env
+from rngbench.compare import sides
+from rngbench.compare.calibrate import recommend
 
 SUITE = '''
 import numpy as np
@@ -81,9 +82,12 @@ def cache(tmp_path_factory) -> Path:
 NUMPY = f"numpy=={np.__version__}"  # installs from uv's cache: the installed version
 
 
+def compare(*args: str, catch_exceptions: bool = True):
+    return CliRunner().invoke(main, ["compare", *map(str, args)], catch_exceptions=catch_exceptions)
+
+
 def run(repo: Path, cache: Path, *args: str):
-    return CliRunner().invoke(compare, [*args, "--suite", str(repo), "--work", str(cache), "--with", NUMPY,
-                                        "--rounds", "2"], catch_exceptions=False)
+    return compare(*args, "--suite", repo, "--work", cache, "--with", NUMPY, "--rounds", "2", catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")
@@ -142,10 +146,9 @@ def test_environment_sides_and_calibration(suite_repo, cache, tmp_path):
     Only the deterministic track_ benchmark is asserted on: how noisy time_ is here is what calibration measures.
     """
     js = tmp_path / "cal.json"
-    result = CliRunner().invoke(compare, [NUMPY, "--calibrate", "--runs", "2", "--slowdown", "3",
-                                          "-b", "track_draws", "--suite", str(suite_repo), "--work", str(cache),
-                                          "--with", NUMPY, "--rounds", "1", "--json", str(js)],
-                                catch_exceptions=False)
+    result = compare(NUMPY, "--calibrate", "--runs", "2", "--slowdown", "3", "-b", "track_draws",
+                     "--suite", suite_repo, "--work", cache, "--with", NUMPY, "--rounds", "1", "--json", js,
+                     catch_exceptions=False)
     cal = json.loads(js.read_text())
     assert result.exit_code == 0, result.output
     assert cal["aa_flagged"] == [0, 0]
@@ -171,7 +174,7 @@ def test_recommendation_is_twice_the_worst_aa_deviation():
     (["HEAD", "HEAD", "--dataset", "pbmc68k_reduced", "--dataset", "nope"], "unknown dataset nope"),
 ])
 def test_bad_input_is_one_line(suite_repo, cache, args, message):
-    result = CliRunner().invoke(compare, [*args, "--suite", str(suite_repo), "--work", str(cache)])
+    result = compare(*args, "--suite", suite_repo, "--work", cache)
     assert result.exit_code == 2, result.output
     assert message in result.output and len(result.output.strip().splitlines()) == 1
 

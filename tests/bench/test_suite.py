@@ -1,5 +1,6 @@
 """The asv layer: n/a rules, class names, `asv check`, and the report's table layout."""
 
+import ast
 import json
 import math
 import subprocess
@@ -7,19 +8,32 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+from fixtures.paths import REPO
 
-from rngbench import asv_suite, bench_report, strategies
-
-REPO = Path(__file__).resolve().parents[1]
+from rngbench.asvio import driver
+from rngbench.bench import job, strategies, suite
+from rngbench.bench import report as bench_report
+from rngbench.bench.workloads import WORKLOADS, workload_module
 
 
 def test_class_names_and_na_rules():
-    assert asv_suite.class_name("umap_init", "scanpy") == "UmapInitScanpy"
-    pca = asv_suite.workload_module("pca")
-    assert asv_suite.not_applicable(pca, "randomized_sparse", "scanpy", "legacy")
-    assert asv_suite.not_applicable(pca, "randomized_sparse", "reference", "spawn") is None
-    assert asv_suite.not_applicable(pca, "arpack_dense", "scanpy", "spawn")
-    assert asv_suite.not_applicable(pca, "arpack_dense", "scanpy", "legacy") is None
+    assert suite.class_name("umap_init", "scanpy") == "UmapInitScanpy"
+    pca = workload_module("pca")
+    assert suite.not_applicable(pca, "randomized_sparse", "scanpy", "legacy")
+    assert suite.not_applicable(pca, "randomized_sparse", "reference", "spawn") is None
+    assert suite.not_applicable(pca, "arpack_dense", "scanpy", "spawn")
+    assert suite.not_applicable(pca, "arpack_dense", "scanpy", "legacy") is None
+
+
+def test_benchmark_files_declare_their_classes_and_params_visibly():
+    """Each benchmarks/bench_<workload>.py writes out both classes with params and param_names (read, not run)."""
+    for workload in WORKLOADS:
+        tree = ast.parse((REPO / "benchmarks" / f"bench_{workload}.py").read_text())
+        classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+        assert set(classes) == {suite.class_name(workload, layer) for layer in ("scanpy", "reference")}
+        for node in classes.values():
+            assigned = {t.id for stmt in node.body if isinstance(stmt, ast.Assign) for t in stmt.targets}
+            assert {"workload", "params", "param_names"} <= assigned, node.name
 
 
 def test_asv_check_is_clean():
@@ -32,18 +46,25 @@ def test_asv_check_is_clean():
 
 
 def _fake_results(tmp_path: Path) -> Path:
+    """A results directory in asv's own format (version 2), with the versions record the driver writes."""
     machine = tmp_path / "results" / "vm"
     machine.mkdir(parents=True)
     params = [["'pbmc68k_reduced'"], ["'per_cell'"], [f"'{s}'" for s in strategies.NAMES]]
-    columns = ["result", "params", "version", "started_at", "duration", "stats_ci_99_a", "stats_ci_99_b", "stats_q_25", "stats_q_75"]
+    columns = ["result", "params", "version", "started_at", "duration", "stats_ci_99_a", "stats_ci_99_b",
+               "stats_q_25", "stats_q_75"]
     results = {
-        "bench_downsample.DownsampleScanpy.time_run": [[0.03, 0.02, math.nan, None], params, "v", 0, 1.0, None, None, [0.029, 0.019, None, None], [0.031, 0.021, None, None]],
-        "bench_downsample.DownsampleReference.time_run": [[0.03, 0.02, 0.05, 0.02], params, "v", 0, 1.0, None, None, None, None],
+        "bench_downsample.DownsampleScanpy.time_run": [
+            [0.03, 0.02, math.nan, None], params, "v", 0, 1.0, None, None,
+            [0.029, 0.019, None, None], [0.031, 0.021, None, None]],
+        "bench_downsample.DownsampleReference.time_run": [
+            [0.03, 0.02, 0.05, 0.02], params, "v", 0, 1.0, None, None, None, None],
     }
-    doc = {"commit_hash": "abcdef1234", "python": "/nowhere/python", "params": {"python": "/nowhere/python"},
-           "result_columns": columns, "results": results}
-    (machine / "abcdef12-existing.json").write_text(json.dumps(doc).replace("NaN", "NaN"))
-    (machine / "envs.json").write_text(json.dumps({"/nowhere/python": {"scanpy": "1.13.0a2", "numpy": "2.5"}}))
+    doc = {"version": 2, "commit_hash": "abcdef1234", "env_name": "existing-py_nowhere_python", "date": 1,
+           "python": "/nowhere/python", "params": {"python": "/nowhere/python", "machine": "vm"},
+           "requirements": {}, "env_vars": {}, "durations": {}, "result_columns": columns, "results": results}
+    (machine / "abcdef12-existing-py_nowhere_python.json").write_text(json.dumps(doc))
+    driver.AsvRun(tmp_path, tmp_path, tmp_path, "abcdef1234").record_versions(
+        "/nowhere/python", {"scanpy": "1.13.0a2", "numpy": "2.5"})
     return tmp_path / "results"
 
 
@@ -75,10 +96,8 @@ def _jsonc(path: Path) -> dict:
 def test_asv_runner_is_pinned_to_one_version_everywhere():
     import tomllib
 
-    from rngbench import bench_matrix
-
-    pin = bench_matrix.ASV_RUNNER.split("==")[1]
-    assert bench_matrix.ASV_RUNNER in bench_matrix.requirements("1.12.4")
+    pin = driver.ASV_RUNNER.split("==")[1]
+    assert driver.ASV_RUNNER in job.requirements("1.12.4")
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     every_pin = [d.split("#")[0].strip() for group in [project["dependencies"], *project["optional-dependencies"].values()]
                  for d in group if d.startswith("asv_runner")]
@@ -91,7 +110,5 @@ def test_asv_runner_is_pinned_to_one_version_everywhere():
 
 
 def test_environment_requirements_pin_scanpy_and_optionally_numpy():
-    from rngbench import bench_matrix
-
-    assert bench_matrix.requirements("1.13.0a2")[:2] == ["scanpy==1.13.0a2", "numpy"]
-    assert bench_matrix.requirements("1.12.4", "2.3.5")[1] == "numpy==2.3.5"
+    assert job.requirements("1.13.0a2")[:2] == ["scanpy==1.13.0a2", "numpy"]
+    assert job.requirements("1.12.4", "2.3.5")[1] == "numpy==2.3.5"

@@ -10,11 +10,15 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from rngbench import nightly as nl
-from rngbench.compare_cli import nightly
+from fixtures.paths import DATA, REPO
 
-DATA = Path(__file__).parent / "data"
-REPO = Path(__file__).resolve().parents[1]
+from rngbench import config
+from rngbench.cli import main
+from rngbench.nightly import matrix as nl
+
+
+def nightly(*args: str):
+    return CliRunner().invoke(main, ["nightly", *args], catch_exceptions=False)
 
 
 def test_newest_release_per_series_prefers_finals_and_keeps_pre_releases():
@@ -23,7 +27,7 @@ def test_newest_release_per_series_prefers_finals_and_keeps_pre_releases():
 
 
 def test_cells_cross_numpy_with_scanpy_and_select_series():
-    matrix = nl.Matrix(scanpy=("1.12.4", "1.13.0a2"))
+    matrix = config.NightlyMatrix(scanpy=("1.12.4", "1.13.0a2"))
     todo = nl.cells(matrix, {"2.4": "2.4.6", "2.5": "2.5.0"}, ["2.5"])
     assert [c.name for c in todo] == ["numpy-2.5.0_scanpy-1.12.4", "numpy-2.5.0_scanpy-1.13.0a2"]
     assert todo[0].requirements == ["numpy==2.5.0", "scanpy==1.12.4"]
@@ -32,15 +36,15 @@ def test_cells_cross_numpy_with_scanpy_and_select_series():
 
 
 def test_the_project_matrix_loads():
-    matrix = nl.load_matrix(REPO / "benchmarks" / "matrix.toml")
+    matrix = config.load_nightly_matrix(REPO / "benchmarks" / "matrix.toml")
     assert matrix.scanpy and matrix.numpy_from
 
 
 def _cell(results: Path, name: str, fixture: str, numpy: str) -> None:
     cell = results / name
     shutil.copytree(DATA / "asv_results" / fixture, cell / "results")
-    env_name = json.loads(next((cell / "results").glob("*/*-*.json")).read_text())["env_name"]
-    (cell / "results" / "rngbench-envs.json").write_text(json.dumps({env_name: {"numpy": numpy}}))
+    python = json.loads(next((cell / "results").glob("*/*-*.json")).read_text())["params"]["python"]
+    (cell / "results" / "rngbench-envs.json").write_text(json.dumps({python: {"numpy": numpy}}))
     (cell / "cell.json").write_text(json.dumps({"cell": name, "numpy": numpy, "scanpy": None, "status": "ok"}))
 
 
@@ -53,8 +57,8 @@ def test_report_from_merged_cells_checks_budgets_per_numpy(tmp_path):
         {"cell": "numpy-2.6.0b1", "numpy": "2.6.0b1", "scanpy": None, "status": "environment failed",
          "error": "no wheel"}))
     out = tmp_path / "report"
-    result = CliRunner().invoke(nightly, ["--only", "report", "--results", str(results), "--out", str(out),
-                                          "--budgets", str(DATA / "budgets.toml")], catch_exceptions=False)
+    result = nightly("--only", "report", "--results", str(results), "--out", str(out),
+                     "--budgets", str(DATA / "budgets.toml"))
     assert result.exit_code == 1, result.output  # numpy 2.5.0's spawn/reuse is over budget
     doc = json.loads((out / "nightly.json").read_text())
     spawn = {c["numpy"]: c["status"] for c in doc["budgets"] if c["budget"] == "per-cell: spawn / reuse"}
@@ -66,7 +70,9 @@ def test_report_from_merged_cells_checks_budgets_per_numpy(tmp_path):
     assert pngs == ["bench_tiny.DownsampleReference.time_run.png", "bench_tiny.PcaReference.time_run.png"]
     assert (out / pngs[0]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     readme = (out / "README.md").read_text()
-    assert "Overhead budgets" in readme and "| FAIL |" in readme and "environment failed" in readme
+    assert "Overhead budgets" in readme and "environment failed" in readme
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in readme.splitlines() if line.startswith("|")]
+    assert any(row[1] == "`per-cell: spawn / reuse`" and row[-1] == "FAIL" for row in rows)
 
 
 def test_one_cell_runs_and_a_second_run_resumes(tmp_path):
@@ -74,13 +80,13 @@ def test_one_cell_runs_and_a_second_run_resumes(tmp_path):
     matrix.write_text(f'[nightly]\nnumpy = ["{np.__version__}"]\nscanpy = []\nbench = ["PcaReference"]\n')
     args = ["--only", "run", "--matrix", str(matrix), "--results", str(tmp_path / "results"),
             "--suite", str(DATA / "asv_suite"), "--work", str(tmp_path / "work")]
-    result = CliRunner().invoke(nightly, args, catch_exceptions=False)
+    result = nightly(*args)
     assert result.exit_code == 0, result.output
     done = tmp_path / "results" / f"numpy-{np.__version__}" / "cell.json"
     status = json.loads(done.read_text())
     assert status["status"] == "ok" and status["versions"]["numpy"] == np.__version__
     stamp = done.stat().st_mtime_ns
-    result = CliRunner().invoke(nightly, args, catch_exceptions=False)
+    result = nightly(*args)
     assert result.exit_code == 0 and done.stat().st_mtime_ns == stamp  # finished cells are not rerun
     statuses, ms = nl.read_cells(tmp_path / "results")
     assert {m.benchmark for m in ms} == {"bench_tiny.PcaReference.time_run"}
@@ -89,12 +95,12 @@ def test_one_cell_runs_and_a_second_run_resumes(tmp_path):
 def test_list_series_from_an_explicit_matrix(tmp_path):
     matrix = tmp_path / "matrix.toml"
     matrix.write_text('[nightly]\nnumpy = ["2.4.6", "2.5.0rc1"]\n')
-    result = CliRunner().invoke(nightly, ["--list-series", "--matrix", str(matrix)])
+    result = nightly("--list-series", "--matrix", str(matrix))
     assert result.exit_code == 0 and json.loads(result.output) == ["2.4", "2.5"]
 
 
 def test_bad_matrix_is_one_line(tmp_path):
     matrix = tmp_path / "matrix.toml"
     matrix.write_text("[nightly]\nnumpy_form = '2.0'\n")
-    result = CliRunner().invoke(nightly, ["--list-series", "--matrix", str(matrix)])
+    result = nightly("--list-series", "--matrix", str(matrix))
     assert result.exit_code == 2 and "unknown key 'numpy_form'" in result.output

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rngbench import strategies as st
+from rngbench.bench import strategies as st
 
 
 def test_columns_are_the_four_strategies_in_table_order():
@@ -66,7 +66,7 @@ def test_counting_bit_generator_counts_spawned_children():
 
 
 def test_legacy_keyword_and_rng_are_read_from_the_signature():
-    from rngbench.workloads import _common
+    from rngbench.bench.workloads import _common
 
     def old_simulate(adata, *, random_seed=0): ...
     def old_pca(adata, *, random_state=0): ...

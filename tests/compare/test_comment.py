@@ -15,9 +15,10 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from rngbench.benchresults import Measurement
-from rngbench.comment import MARKER, Report, Side, code, render
-from rngbench.significance import classify
+from rngbench.asvio.results import Measurement
+from rngbench.compare.comment import MARKER, Report, Side, render
+from rngbench.compare.significance import Change, classify
+from rngbench.util.markdown import code
 
 HOSTILE = [
     "a|b|c",
@@ -43,7 +44,7 @@ def m(name, value, params=(), samples=None, unit="seconds"):
         samples = tuple(value * (1 + 0.001 * i) for i in range(10))
     stats = None
     if samples:
-        from rngbench.significance import pooled
+        from rngbench.compare.significance import pooled
 
         value, stats = pooled(list(samples))
     return Measurement(name, tuple(params), value, samples, stats, unit)
@@ -163,7 +164,9 @@ def test_sections_and_order():
     trouble = text.split("### Failures and n/a")[1].split("###")[0]
     for name in ("b.failing", "b.skipped", "b.new"):
         assert name in trouble
-    assert "| Change | Before | After | Ratio | Benchmark (Parameter) |" in text
+    header = next(line for line in text.splitlines() if line.startswith("| Change"))
+    assert [c.strip() for c in header.strip("|").split("|")] == ["Change", "Before", "After", "Ratio",
+                                                                  "Benchmark (Parameter)"]
     assert "`1.13.0a2`" in text and "`2.4.6`" in text  # versions of both sides
     assert "factor 1.1" in text.lower() and "Mann-Whitney" in text
     assert "interleaved" in text
@@ -182,5 +185,5 @@ def test_beyond_factor_but_not_significant_gets_a_tilde():
     before = m("b.noisy", None, samples=(1.0, 2.0, 3.0))
     after = m("b.noisy", None, samples=(1.5, 2.5, 3.5))
     row = classify(before, after, 1.1)
-    assert row.change == "unchanged" and row.beyond_factor
+    assert row.change == Change.UNCHANGED == "unchanged" and row.beyond_factor
     assert "~1.25" in render(report([row]))

@@ -9,9 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from rngbench import interleave
-from rngbench.benchresults import Measurement
-from rngbench.interleave_worker import serve
+from fixtures.bench_data import cache_dir
+from fixtures.paths import REPO
+
+from rngbench.asvio.results import Measurement
+from rngbench.bench import job, probe
+from rngbench.compare import interleave
+from rngbench.compare.worker import serve
+from rngbench.util.worker import WorkerError
 
 SUITE = '''
 import time
@@ -97,7 +102,7 @@ def test_turns_alternate_abba_and_pool_per_side():
     log: list = []
     workers = (FakeWorker("a", log, 1.0), FakeWorker("b", log, 2.0))
     key = ("x.time_y", ())
-    got = interleave.sample(workers, [("x.time_y", None, key)], turns=4)
+    got = interleave.sample(workers, [interleave.Job(key, (("x.time_y", None), ("x.time_y", None)))], turns=4)
     runs = [name for name, op in log if op == "run"]
     assert runs == ["a", "b", "b", "a", "a", "b", "b", "a"]
     assert got[key].samples == ([1.0] * 8, [2.0] * 8) and got[key].problem == (None, None)
@@ -108,7 +113,7 @@ def test_a_side_failing_mid_way_marks_that_side_failed_and_keeps_the_other():
     log: list = []
     key = ("x.time_y", (("p", "1"),))
     got = interleave.sample((FakeWorker("a", log, 1.0), FakeWorker("b", log, 1.0, fail_on_turn=2)),
-                            [("x.time_y", 0, key)], turns=6)
+                            [interleave.Job(key, (("x.time_y", 0), ("x.time_y", 0)))], turns=6)
     assert got[key].problem == (None, "failed: RuntimeError: boom")
     before = Measurement("x.time_y", (("p", "1"),), value=1.0, samples=(1.0,), index=0)
     after = interleave.apply([before], got, 1)[0]
@@ -122,25 +127,64 @@ def test_only_time_benchmarks_with_values_on_both_sides_are_sampled():
     mem = Measurement("b.C.peakmem_run", (), value=1e6)
     failed = Measurement("b.C.time_other", (), value=None)
     jobs = interleave.jobs([ok, na, mem, failed], [ok, na, mem, Measurement("b.C.time_other", (), value=2.0)])
-    assert jobs == [("b.C.time_run", 0, ok.key)]
+    assert jobs == [interleave.Job(ok.key, (("b.C.time_run", 0), ("b.C.time_run", 0)))]
 
 
-def test_probe_worker_answers_timings_and_errors_line_by_line(tmp_path):
-    """The headline probe's worker speaks the same JSON-lines protocol through the same process class."""
-    import os
+class OneSampleWorker:
+    """A fake suite worker that honours ``repeat`` and times every benchmark at a fixed value per name."""
 
-    repo = Path(__file__).resolve().parents[1]
-    env = dict(os.environ, PYTHONPATH=str(repo / "src"))
-    probe = interleave.JsonLinesProcess("probe", [sys.executable, "-m", "rngbench.bench_probe"], env, tmp_path,
-                                        tmp_path / "probe.log")
+    def __init__(self, name, seconds):
+        self.name, self.seconds, self.loaded, self.closed = name, seconds, [], False
+
+    def call(self, **cmd):
+        if cmd["op"] == "load":
+            self.loaded.append((cmd["name"], cmd["index"]))
+            self.repeat, self.current = cmd["repeat"], cmd["name"]
+        if cmd["op"] == "run":
+            return {"samples": [self.seconds[self.current]] * self.repeat, "number": 1}
+        return {"ok": True}
+
+    def close(self):
+        self.closed = True
+
+
+def test_probe_uses_the_interleaving_engine_one_sample_per_round(monkeypatch):
+    """The headline probe times asv benchmarks through the compare engine: per-round ratios of single samples."""
+    seconds = {"bench_downsample.DownsampleReference.time_run": 0.03, "bench_downsample.DownsampleScanpy.time_run": 0.02}
+    started = []
+
+    def fake_worker(name, python, benchmark_dir, env, workdir):
+        assert benchmark_dir == job.BENCHMARKS and env["RNGBENCH_DATASETS"] == "pbmc68k_reduced"
+        started.append(OneSampleWorker(name, seconds))
+        return started[-1]
+
+    monkeypatch.setattr(interleave, "suite_worker", fake_worker)
+    envs_ = [job.BenchEnv(v, None, {}) for v in ("1.12.4", "1.13.0a2")]
+    monkeypatch.setattr(job.BenchEnv, "python", property(lambda self: f"/envs/{self.scanpy}/bin/python"))
+    result = probe.interleaved(envs_, datasets=("pbmc68k_reduced",), rounds=5, log=lambda line: None)
+    assert [f["ratio_median"] for f in result["figures"]] == [1.0, 1.0, 1.0]
+    assert result["figures"][0]["numerator_median_s"] == 0.03
+    assert len(started) == 3 and all(w.closed for w in started)  # newest scanpy: two slots, 1.12.4: one
+    spawn = probe.target(dict(workload="downsample", case="per_cell", layer="reference", strategy="spawn",
+                              dataset="pbmc68k_reduced"), ("pbmc68k_reduced",))
+    assert spawn == ("bench_downsample.DownsampleReference.time_run", 2)  # (dataset, case, strategy) product order
+    assert spawn in started[0].loaded
+
+
+def test_probe_targets_run_in_a_real_suite_worker(tmp_path):
+    """A probe target loads and times in the real suite through the compare worker; a dead worker is one line."""
+    target = probe.target(dict(workload="downsample", case="per_cell_3", layer="reference", strategy="reuse",
+                               dataset="pbmc68k_reduced"), ("pbmc68k_reduced",))
+    env = interleave.worker_env({"RNGBENCH_DATASETS": "pbmc68k_reduced", "RNGBENCH_CACHE": cache_dir()})
+    worker = interleave.suite_worker("probe", sys.executable, REPO / "benchmarks", env, tmp_path)
     try:
-        timed = probe.call(workload="downsample", case="per_cell_3", layer="reference", strategy="reuse",
-                           dataset="pbmc68k_reduced")
-        assert timed["seconds"] > 0
-        wrong = probe.call(workload="downsample", case="nope", layer="reference", strategy="reuse",
-                           dataset="pbmc68k_reduced")
-        assert wrong["error"].startswith("ValueError: unknown downsample case")
+        assert worker.call(op="load", name=target[0], index=target[1], repeat=1) == {"ok": True}
+        timed = worker.call(op="run")
+        assert len(timed["samples"]) == 1 and timed["samples"][0] > 0
+        assert worker.call(op="unload") == {"ok": True}
+        wrong = worker.call(op="load", name=target[0], index=999, repeat=1)
+        assert "error" in wrong
     finally:
-        probe.close()
-    with pytest.raises(interleave.InterleaveError, match="the probe worker stopped"):
-        probe.call(workload="downsample")
+        worker.close()
+    with pytest.raises(WorkerError, match="the probe worker stopped"):
+        worker.call(op="run")

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from rngbench import strategies
-from rngbench.workloads import _common, downsample, pca, scrublet, umap_init
+from rngbench.bench import strategies
+from rngbench.bench.workloads import _common, downsample, pca, scrublet, umap_init
 
-from _bench_helpers import pbmc
+from fixtures.bench_data import pbmc
 
 GENERATOR_PATH = pytest.mark.skipif(
     not _common.accepts_rng(downsample.scanpy_function()), reason="installed scanpy has no rng= path"
@@ -114,18 +114,19 @@ def test_reference_kernels_equal_scanpy_1_12_4_too():
     import subprocess
     from pathlib import Path
 
-    from rngbench import bench_matrix, envs
+    from rngbench import envs
+    from rngbench.bench import job
 
-    from _bench_helpers import cache_dir
+    from fixtures.bench_data import cache_dir
 
     pbmc()  # build the shared dataset cache first
     try:
-        [be] = bench_matrix.build(("1.12.4",), log=lambda *_: None)
+        [be] = job.build(("1.12.4",), log=lambda *_: None)
     except envs.EnvError as exc:  # no package index reachable: nothing to compare against
         pytest.skip(f"cannot build a scanpy 1.12.4 environment: {exc}")
-    repo = Path(bench_matrix.REPO)
+    repo = Path(job.REPO)
     env = dict(os.environ, PYTHONPATH=str(repo / "src"), RNGBENCH_CACHE=cache_dir())
-    out = subprocess.run([be.python, "-m", "rngbench.workloads.crosscheck"], capture_output=True, text=True,
+    out = subprocess.run([be.python, "-m", "rngbench.bench.workloads.crosscheck"], capture_output=True, text=True,
                          env=env, cwd=repo, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     verdicts = json.loads(out.stdout.strip().splitlines()[-1])
