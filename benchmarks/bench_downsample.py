@@ -1,13 +1,12 @@
 """downsample: time, peak memory and bit generators created per call, every strategy."""
 
-from rngbench.bench import datasets, strategies
-from rngbench.bench.suite import CountsGenerators, ReferenceBenchmark, ScanpyBenchmark, prepare_process
+from rngbench.bench import datasets, strategies, suite
 from rngbench.bench.workloads import downsample
 
-prepare_process()
+suite.prepare_process()
 
 
-class DownsampleScanpy(CountsGenerators, ScanpyBenchmark):
+class DownsampleScanpy(suite.CountsGenerators, suite.ScanpyBenchmark):
     """downsample through scanpy's public API."""
 
     workload = "downsample"
@@ -15,7 +14,7 @@ class DownsampleScanpy(CountsGenerators, ScanpyBenchmark):
     params = [datasets.names(), list(downsample.CASES), list(strategies.NAMES)]
 
 
-class DownsampleReference(CountsGenerators, ReferenceBenchmark):
+class DownsampleReference(suite.CountsGenerators, suite.ReferenceBenchmark):
     """downsample through rngbench's reference kernels."""
 
     workload = "downsample"

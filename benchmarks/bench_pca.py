@@ -1,13 +1,12 @@
 """pca: time and peak memory per call, every strategy."""
 
-from rngbench.bench import datasets, strategies
-from rngbench.bench.suite import ReferenceBenchmark, ScanpyBenchmark, prepare_process
+from rngbench.bench import datasets, strategies, suite
 from rngbench.bench.workloads import pca
 
-prepare_process()
+suite.prepare_process()
 
 
-class PcaScanpy(ScanpyBenchmark):
+class PcaScanpy(suite.ScanpyBenchmark):
     """pca through scanpy's public API."""
 
     workload = "pca"
@@ -15,7 +14,7 @@ class PcaScanpy(ScanpyBenchmark):
     params = [datasets.names(), list(pca.CASES), list(strategies.NAMES)]
 
 
-class PcaReference(ReferenceBenchmark):
+class PcaReference(suite.ReferenceBenchmark):
     """pca through rngbench's reference kernels."""
 
     workload = "pca"

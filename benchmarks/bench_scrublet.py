@@ -1,13 +1,12 @@
 """scrublet: time and peak memory per call, every strategy."""
 
-from rngbench.bench import datasets, strategies
-from rngbench.bench.suite import ReferenceBenchmark, ScanpyBenchmark, prepare_process
+from rngbench.bench import datasets, strategies, suite
 from rngbench.bench.workloads import scrublet
 
-prepare_process()
+suite.prepare_process()
 
 
-class ScrubletScanpy(ScanpyBenchmark):
+class ScrubletScanpy(suite.ScanpyBenchmark):
     """scrublet through scanpy's public API."""
 
     workload = "scrublet"
@@ -15,7 +14,7 @@ class ScrubletScanpy(ScanpyBenchmark):
     params = [datasets.names(), list(scrublet.CASES), list(strategies.NAMES)]
 
 
-class ScrubletReference(ReferenceBenchmark):
+class ScrubletReference(suite.ReferenceBenchmark):
     """scrublet through rngbench's reference kernels."""
 
     workload = "scrublet"

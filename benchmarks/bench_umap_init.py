@@ -1,13 +1,12 @@
 """umap_init: time and peak memory per call, every strategy."""
 
-from rngbench.bench import datasets, strategies
-from rngbench.bench.suite import ReferenceBenchmark, ScanpyBenchmark, prepare_process
+from rngbench.bench import datasets, strategies, suite
 from rngbench.bench.workloads import umap_init
 
-prepare_process()
+suite.prepare_process()
 
 
-class UmapInitScanpy(ScanpyBenchmark):
+class UmapInitScanpy(suite.ScanpyBenchmark):
     """umap_init through scanpy's public API."""
 
     workload = "umap_init"
@@ -15,7 +14,7 @@ class UmapInitScanpy(ScanpyBenchmark):
     params = [datasets.names(), list(umap_init.CASES), list(strategies.NAMES)]
 
 
-class UmapInitReference(ReferenceBenchmark):
+class UmapInitReference(suite.ReferenceBenchmark):
     """umap_init through rngbench's reference kernels."""
 
     workload = "umap_init"

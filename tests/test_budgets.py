@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+
 import pytest
 from click.testing import CliRunner
 
+from fixtures.markdown import table_rows
 from fixtures.paths import DATA, REPO
-
 from rngbench import budgets, config
 from rngbench.asvio.results import Measurement, read_results
 from rngbench.cli import main
@@ -48,8 +49,8 @@ def test_failing_results_fail(tmp_path):
     result = run(DATA / "asv_results" / "fail", "--budgets", TEST_BUDGETS, "--markdown", tmp_path / "o.md")
     assert result.exit_code == 1, result.output
     assert "FAIL" in result.output
-    cells = [[c.strip() for c in line.strip().strip("|").split("|")] for line in (tmp_path / "o.md").read_text().splitlines()]
-    assert any(row[0] == "`per-cell: spawn / reuse`" and row[-1] == "FAIL" for row in cells)
+    rows = table_rows((tmp_path / "o.md").read_text())
+    assert any(row[0] == "`per-cell: spawn / reuse`" and row[-1] == "FAIL" for row in rows)
 
 
 def test_the_same_budget_with_a_looser_limit_passes(tmp_path):

@@ -4,9 +4,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from rngbench.bench import datasets as data
-
 from fixtures.bench_data import cache_dir, pbmc
+from rngbench.bench import datasets as data
 
 
 def _reference():

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-from fixtures.paths import REPO
 
+from fixtures.paths import REPO
 from rngbench.asvio import driver
 from rngbench.bench import job, strategies, suite
 from rngbench.bench import report as bench_report
@@ -99,8 +99,8 @@ def test_asv_runner_is_pinned_to_one_version_everywhere():
     pin = driver.ASV_RUNNER.split("==")[1]
     assert driver.ASV_RUNNER in job.requirements("1.12.4")
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    every_pin = [d.split("#")[0].strip() for group in [project["dependencies"], *project["optional-dependencies"].values()]
-                 for d in group if d.startswith("asv_runner")]
+    groups = [project["dependencies"], *project["optional-dependencies"].values()]
+    every_pin = [d.split("#")[0].strip() for group in groups for d in group if d.startswith("asv_runner")]
     assert every_pin and set(every_pin) == {f"asv_runner=={pin}"}
     assert f"asv_runner=={pin}" in project["dependencies"]  # so the test environment has it too
     conf = _jsonc(REPO / "asv.conf.json")

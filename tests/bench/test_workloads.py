@@ -4,10 +4,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from fixtures.bench_data import pbmc
 from rngbench.bench import strategies
 from rngbench.bench.workloads import _common, downsample, pca, scrublet, umap_init
-
-from fixtures.bench_data import pbmc
 
 GENERATOR_PATH = pytest.mark.skipif(
     not _common.accepts_rng(downsample.scanpy_function()), reason="installed scanpy has no rng= path"
@@ -114,10 +113,9 @@ def test_reference_kernels_equal_scanpy_1_12_4_too():
     import subprocess
     from pathlib import Path
 
+    from fixtures.bench_data import cache_dir
     from rngbench import envs
     from rngbench.bench import job
-
-    from fixtures.bench_data import cache_dir
 
     pbmc()  # build the shared dataset cache first
     try:

@@ -11,7 +11,6 @@ import pytest
 
 from fixtures.bench_data import cache_dir
 from fixtures.paths import REPO
-
 from rngbench.asvio.results import Measurement
 from rngbench.bench import job, probe
 from rngbench.compare import interleave
@@ -67,8 +66,8 @@ def talk(root: Path, *commands: dict) -> list[dict]:
 
 
 def test_worker_takes_asv_samples_per_turn_with_the_parameter_index(suite):
-    load, first, second, unload = talk(suite, {"op": "load", "name": "bench_w.Timed.time_sleep", "index": 1, "repeat": 2},
-                                       {"op": "run"}, {"op": "run"}, {"op": "unload"})
+    load, first, second, unload = talk(suite, {"op": "load", "name": "bench_w.Timed.time_sleep", "index": 1,
+                                               "repeat": 2}, {"op": "run"}, {"op": "run"}, {"op": "unload"})
     assert load == {"ok": True} and unload == {"ok": True}
     assert len(first["samples"]) == len(second["samples"]) == 2 and first["number"] == 1
     assert all(0.003 <= s < 0.5 for s in first["samples"] + second["samples"])  # index 1 is ms=3
@@ -150,7 +149,8 @@ class OneSampleWorker:
 
 def test_probe_uses_the_interleaving_engine_one_sample_per_round(monkeypatch):
     """The headline probe times asv benchmarks through the compare engine: per-round ratios of single samples."""
-    seconds = {"bench_downsample.DownsampleReference.time_run": 0.03, "bench_downsample.DownsampleScanpy.time_run": 0.02}
+    seconds = {"bench_downsample.DownsampleReference.time_run": 0.03,
+               "bench_downsample.DownsampleScanpy.time_run": 0.02}
     started = []
 
     def fake_worker(name, python, benchmark_dir, env, workdir):

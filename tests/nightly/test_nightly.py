@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from fixtures.markdown import table_rows
 from fixtures.paths import DATA, REPO
-
 from rngbench import config
 from rngbench.cli import main
 from rngbench.nightly import matrix as nl
@@ -71,8 +71,7 @@ def test_report_from_merged_cells_checks_budgets_per_numpy(tmp_path):
     assert (out / pngs[0]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     readme = (out / "README.md").read_text()
     assert "Overhead budgets" in readme and "environment failed" in readme
-    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in readme.splitlines() if line.startswith("|")]
-    assert any(row[1] == "`per-cell: spawn / reuse`" and row[-1] == "FAIL" for row in rows)
+    assert any(row[1] == "`per-cell: spawn / reuse`" and row[-1] == "FAIL" for row in table_rows(readme))
 
 
 def test_one_cell_runs_and_a_second_run_resumes(tmp_path):

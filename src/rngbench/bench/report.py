@@ -25,7 +25,7 @@ import pandas as pd
 
 from rngbench.asvio import results
 from rngbench.bench import strategies
-from rngbench.bench.suite import class_name
+from rngbench.bench.suite import PARAM_NAMES, class_name
 from rngbench.bench.workloads import WORKLOADS, workload_module
 from rngbench.util import atomic, markdown
 
@@ -63,7 +63,7 @@ def read_results(results_dir: Path) -> pd.DataFrame:
         if key not in index:
             continue
         workload, layer, kind = index[key]
-        params = m.param_values
+        params = dict(zip(PARAM_NAMES, m.param_values.values()))  # by position: benchmarks.json may be absent
         stats = m.stats or {}
         lo, hi = stats.get("q_25"), stats.get("q_75")
         status = _cell_status(m.value)
