@@ -38,6 +38,3 @@ def main() -> None:
 
 for command in (streams, bench, compare, overhead, nightly):
     main.add_command(command)
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
