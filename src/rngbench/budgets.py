@@ -21,13 +21,21 @@ import fnmatch
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from enum import StrEnum
 
 from packaging.version import InvalidVersion, Version
 
 from rngbench.asvio.results import Measurement
 from rngbench.config import Budget
 
-PASS, FAIL, NA, NO_DATA = "pass", "FAIL", "n/a", "no data"
+
+class Status(StrEnum):
+    """The result of one budget row (the value is what tables and JSON show)."""
+
+    PASS = "pass"
+    FAIL = "FAIL"
+    NA = "n/a"  # a side is n/a or failed: listed, never a failure
+    NO_DATA = "no data"  # the budget matched no measurement
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,7 @@ class Check:
     budget: Budget
     label: str  # the benchmark and the free parameters of this row
     ratio: float | None
-    status: str
+    status: Status
     numerator: Measurement | None = None
     denominator: Measurement | None = None
 
@@ -136,15 +144,15 @@ def evaluate(budgets: list[Budget], measurements: list[Measurement]) -> list[Che
                 num, den = rows[key].get("num"), rows[key].get("den")
                 if _usable(num) and _usable(den):
                     ratio = num.value / den.value  # type: ignore[union-attr,operator]
-                    status = PASS if ratio <= budget.max else FAIL
+                    status = Status.PASS if ratio <= budget.max else Status.FAIL
                 else:
-                    ratio, status = None, NA
+                    ratio, status = None, Status.NA
                 checks.append(Check(budget, _label(key, env_labels), ratio, status, num, den))
         if not found:
-            checks.append(Check(budget, budget.benchmark, None, NO_DATA))
+            checks.append(Check(budget, budget.benchmark, None, Status.NO_DATA))
     return checks
 
 
 def broken(checks: list[Check], strict: bool = False) -> list[Check]:
-    bad = {FAIL, NO_DATA} if strict else {FAIL}
+    bad = {Status.FAIL, Status.NO_DATA} if strict else {Status.FAIL}
     return [c for c in checks if c.status in bad]

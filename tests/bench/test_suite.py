@@ -112,3 +112,14 @@ def test_asv_runner_is_pinned_to_one_version_everywhere():
 def test_environment_requirements_pin_scanpy_and_optionally_numpy():
     assert job.requirements("1.13.0a2")[:2] == ["scanpy==1.13.0a2", "numpy"]
     assert job.requirements("1.12.4", "2.3.5")[1] == "numpy==2.3.5"
+
+
+def test_every_workload_module_has_the_protocol_members():
+    from rngbench.bench.workloads import Workload
+
+    members = [name for name in dir(Workload) if not name.startswith("_")] + list(Workload.__annotations__)
+    for name in WORKLOADS:
+        module = workload_module(name)
+        missing = [m for m in members if not hasattr(module, m)]
+        assert missing == [], f"{name} lacks {missing}"
+        assert module.NAME == name and module.CASES

@@ -74,7 +74,7 @@ def nightly(only, series, list_series, matrix_path, budgets_path, results, out, 
         checks = nl.budget_checks(config.load_budgets(budgets_path), measurements)
         for path in nightly_report.write_report(out, statuses, measurements, checks):
             console.print(f"wrote {path}")
-        bad = [c for c in checks if c["status"] == budgets.FAIL]
+        bad = [c for c in checks if c["status"] == budgets.Status.FAIL]
         for c in bad:
             console.print(f"[red]budget broken (numpy {c['numpy']}): {c['budget']}: {c['row']}: "
                           f"{c['ratio']:.2f} > {c['max']:g}")

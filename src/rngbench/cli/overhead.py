@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from rngbench.budgets import Status
 from rngbench.util import atomic
 
 console = Console()
@@ -41,7 +42,7 @@ def print_overhead(checks, verbose: bool = False) -> None:
     for col in ("budget", "measurement", "ratio", "limit", "result"):
         table.add_column(col, justify="right" if col in ("ratio", "limit") else "left", overflow="fold")
     for c in checks:
-        style = "red" if c.status == "FAIL" else ("green" if c.status == "pass" else "dim")
+        style = {Status.FAIL: "red", Status.PASS: "green"}.get(c.status, "dim")
         ratio = "n/a" if c.ratio is None else f"{c.ratio:.2f}"
         name = c.budget.name + (f"\n[dim]{c.budget.why}" if verbose and c.budget.why else "")
         table.add_row(name, c.label, ratio, f"≤ {c.budget.max:g}", c.status, style=style)
@@ -71,6 +72,6 @@ def overhead(results: tuple[Path, ...], budgets_path: Path, json_out: Path | Non
         atomic.write_text(json_out, json.dumps([c.as_dict() for c in checks], indent=1) + "\n")
     if md_out:
         atomic.write_text(md_out, overhead_markdown(checks))
-    passed = sum(c.status == "pass" for c in checks)
+    passed = sum(c.status == Status.PASS for c in checks)
     console.print(f"{passed} within budget, {len(bad)} broken, {len(checks) - passed - len(bad)} n/a or no data")
     sys.exit(1 if bad else 0)
