@@ -6,7 +6,7 @@ benchmark environments then need scanpy and asv_runner only, and can never
 run a stale installed copy of rngbench.
 
 asv forks every benchmark from a server process that has already imported
-(and, see ``rngbench.asv_suite.warm_fork_server``, JIT-warmed) everything.
+(and, see ``rngbench.bench.suite.warm_fork_server``, JIT-warmed) everything.
 GNU OpenMP is not fork-safe: once the server has used an OpenMP thread
 team (numba's default ``omp`` threading layer, sklearn's kNN), a forked
 benchmark hangs or is terminated.  So, unless the caller chose otherwise,

@@ -1,6 +1,22 @@
-"""downsample: scanpy's public API and rngbench's reference kernels, every strategy (see rngbench.workloads.downsample)."""
+"""downsample: time, peak memory and bit generators created per call, every strategy."""
 
-from rngbench.asv_suite import suite as _suite
+from rngbench.bench import datasets, strategies, suite
+from rngbench.bench.workloads import downsample
 
-DownsampleScanpy = _suite("downsample", "scanpy")
-DownsampleReference = _suite("downsample", "reference")
+suite.prepare_process()
+
+
+class DownsampleScanpy(suite.CountsGenerators, suite.ScanpyBenchmark):
+    """downsample through scanpy's public API."""
+
+    workload = "downsample"
+    param_names = ["dataset", "case", "strategy"]
+    params = [datasets.names(), list(downsample.CASES), list(strategies.NAMES)]
+
+
+class DownsampleReference(suite.CountsGenerators, suite.ReferenceBenchmark):
+    """downsample through rngbench's reference kernels."""
+
+    workload = "downsample"
+    param_names = ["dataset", "case", "strategy"]
+    params = [datasets.names(), list(downsample.CASES), list(strategies.NAMES)]

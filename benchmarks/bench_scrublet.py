@@ -1,6 +1,22 @@
-"""scrublet: scanpy's public API and rngbench's reference kernels, every strategy (see rngbench.workloads.scrublet)."""
+"""scrublet: time and peak memory per call, every strategy."""
 
-from rngbench.asv_suite import suite as _suite
+from rngbench.bench import datasets, strategies, suite
+from rngbench.bench.workloads import scrublet
 
-ScrubletScanpy = _suite("scrublet", "scanpy")
-ScrubletReference = _suite("scrublet", "reference")
+suite.prepare_process()
+
+
+class ScrubletScanpy(suite.ScanpyBenchmark):
+    """scrublet through scanpy's public API."""
+
+    workload = "scrublet"
+    param_names = ["dataset", "case", "strategy"]
+    params = [datasets.names(), list(scrublet.CASES), list(strategies.NAMES)]
+
+
+class ScrubletReference(suite.ReferenceBenchmark):
+    """scrublet through rngbench's reference kernels."""
+
+    workload = "scrublet"
+    param_names = ["dataset", "case", "strategy"]
+    params = [datasets.names(), list(scrublet.CASES), list(strategies.NAMES)]

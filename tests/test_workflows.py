@@ -216,7 +216,7 @@ def test_comment_workflow_posts_exactly_what_the_trusted_render_step_wrote():
     assert not re.search(r"\bbody\s*(=|\+=)", script.replace("const body =", ""))
     assert "updateComment({ owner, repo, comment_id: mine.id, body })" in script
     assert "createComment({ owner, repo, issue_number, body })" in script
-    from rngbench.comment import MARKER
+    from rngbench.compare.comment import MARKER
 
     assert MARKER in script and "github-actions[bot]" in script
 
@@ -297,7 +297,7 @@ def test_comment_workflow_finds_the_pull_request_and_its_label_through_the_api(t
 
 @pytest.mark.parametrize("existing, call", [([], "createComment"), ("mine", "updateComment")])
 def test_comment_workflow_posts_the_rendered_file_unchanged(tmp_path, existing, call):
-    from rngbench.comment import MARKER
+    from rngbench.compare.comment import MARKER
 
     _, _, steps = comment_job()
     rendered = tmp_path / "comment.md"

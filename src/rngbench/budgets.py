@@ -19,35 +19,23 @@ from __future__ import annotations
 
 import fnmatch
 import math
-import tomllib
 from collections import defaultdict
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
+from enum import StrEnum
 
 from packaging.version import InvalidVersion, Version
 
-from .benchresults import Measurement
-
-PASS, FAIL, NA, NO_DATA = "pass", "FAIL", "n/a", "no data"
-
-
-class BudgetError(ValueError):
-    """A one-line reason why the budgets file cannot be used."""
+from rngbench.asvio.results import Measurement
+from rngbench.config import Budget
 
 
-@dataclass(frozen=True)
-class Budget:
-    name: str
-    benchmark: str
-    numerator: dict[str, str]
-    denominator: dict[str, str]
-    max: float
-    where: dict[str, str] = field(default_factory=dict)
-    why: str = ""
+class Status(StrEnum):
+    """The result of one budget row (the value is what tables and JSON show)."""
 
-    @property
-    def selector_keys(self) -> set[str]:
-        return set(self.numerator) | set(self.denominator) | set(self.where)
+    PASS = "pass"
+    FAIL = "FAIL"
+    NA = "n/a"  # a side is n/a or failed: listed, never a failure
+    NO_DATA = "no data"  # the budget matched no measurement
 
 
 @dataclass(frozen=True)
@@ -55,49 +43,13 @@ class Check:
     budget: Budget
     label: str  # the benchmark and the free parameters of this row
     ratio: float | None
-    status: str
+    status: Status
     numerator: Measurement | None = None
     denominator: Measurement | None = None
 
     def as_dict(self) -> dict:
         return {"budget": self.budget.name, "row": self.label, "ratio": self.ratio, "max": self.budget.max,
                 "status": self.status}
-
-
-_KEYS = {"name", "benchmark", "numerator", "denominator", "max", "where", "why"}
-
-
-def load(path: Path) -> list[Budget]:
-    """Read and validate a budgets file; any mistake is one line naming the budget and the key."""
-    try:
-        doc = tomllib.loads(Path(path).read_text())
-    except FileNotFoundError:
-        raise BudgetError(f"no budgets file at {path}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise BudgetError(f"{path}: {exc}") from None
-    entries = doc.get("budget")
-    if not isinstance(entries, list) or not entries:
-        raise BudgetError(f"{path}: no [[budget]] tables")
-    budgets = []
-    for i, entry in enumerate(entries, 1):
-        where = f"{path}: budget {i} ({entry.get('name', 'unnamed')})"
-        unknown = set(entry) - _KEYS
-        if unknown:
-            raise BudgetError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_KEYS))})")
-        for key in ("name", "benchmark", "numerator", "denominator", "max"):
-            if key not in entry:
-                raise BudgetError(f"{where}: missing {key!r}")
-        for key in ("numerator", "denominator", "where"):
-            value = entry.get(key, {})
-            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-                raise BudgetError(f"{where}: {key!r} must be a table of strings, e.g. {{ strategy = \"spawn\" }}")
-        if not isinstance(entry["max"], (int, float)) or isinstance(entry["max"], bool) or entry["max"] <= 0:
-            raise BudgetError(f"{where}: 'max' must be a positive number (a ratio)")
-        if entry["numerator"] == entry["denominator"]:
-            raise BudgetError(f"{where}: numerator and denominator select the same measurement")
-        budgets.append(Budget(entry["name"], entry["benchmark"], dict(entry["numerator"]), dict(entry["denominator"]),
-                              float(entry["max"]), dict(entry.get("where", {})), entry.get("why", "")))
-    return budgets
 
 
 def env_versions(m: Measurement) -> dict[str, str]:
@@ -192,15 +144,15 @@ def evaluate(budgets: list[Budget], measurements: list[Measurement]) -> list[Che
                 num, den = rows[key].get("num"), rows[key].get("den")
                 if _usable(num) and _usable(den):
                     ratio = num.value / den.value  # type: ignore[union-attr,operator]
-                    status = PASS if ratio <= budget.max else FAIL
+                    status = Status.PASS if ratio <= budget.max else Status.FAIL
                 else:
-                    ratio, status = None, NA
+                    ratio, status = None, Status.NA
                 checks.append(Check(budget, _label(key, env_labels), ratio, status, num, den))
         if not found:
-            checks.append(Check(budget, budget.benchmark, None, NO_DATA))
+            checks.append(Check(budget, budget.benchmark, None, Status.NO_DATA))
     return checks
 
 
 def broken(checks: list[Check], strict: bool = False) -> list[Check]:
-    bad = {FAIL, NO_DATA} if strict else {FAIL}
+    bad = {Status.FAIL, Status.NO_DATA} if strict else {Status.FAIL}
     return [c for c in checks if c.status in bad]

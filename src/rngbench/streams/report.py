@@ -19,7 +19,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from packaging.version import Version  # noqa: E402
 
-from rngbench import atomic  # noqa: E402
+from rngbench.util import atomic  # noqa: E402
 from rngbench.streams.history import regime_of  # noqa: E402
 from rngbench.streams.store import Store  # noqa: E402
 

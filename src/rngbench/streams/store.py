@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 from packaging.version import InvalidVersion, Version
 
-from rngbench import atomic
 from rngbench.errors import RngbenchError
+from rngbench.util import atomic
 from rngbench.util.lock import hold_lock
 from rngbench.streams import blob as blobs
 from rngbench.streams import policy

@@ -1,1 +1,1 @@
-"""Small mechanisms every subsystem shares: atomic writes and locks."""
+"""Small mechanisms every subsystem shares, each in one place: atomic writes, file locks, markdown, worker processes."""

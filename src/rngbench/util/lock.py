@@ -1,17 +1,19 @@
-"""One writer at a time: a file lock that says who holds it.
+"""Cross-process locks around shared folders (the golden-stream store, the environment cache).
 
-Two ``streams matrix`` runs on one store, or two runs building the same
-environment, must never interleave their writes.  ``filelock`` gives the lock
-(released by the kernel when the holder dies, kill -9 included); beside it a
-small ``<lock>.holder`` file names the holder (pid, command, start time), so a
-second run can say in one line what it waits for.
+Two runs at once (two terminals, a CI retry beside a nightly) must never
+interleave writes to one store or delete an environment the other is
+building.  The lock is a file beside what it guards (``filelock``: an OS
+lock, released when the process dies, so a killed run never leaves a stale
+lock behind).  Beside it a small note names the holder (pid, host, purpose),
+so the one waiting can say whom it waits for.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,47 +21,51 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from rngbench.errors import RngbenchError
+from rngbench.util import atomic
 
-POLL = 0.2  # seconds between tries while waiting
+
+class LockHeld(RngbenchError):
+    """Someone else holds the lock and the caller asked not to wait."""
 
 
 def _holder_path(lock_path: Path) -> Path:
     return lock_path.with_name(lock_path.name + ".holder")
 
 
-def holder(lock_path: Path) -> str:
-    """Who holds ``lock_path``, as recorded by the holder (or 'another process')."""
+def _holder(lock_path: Path) -> str:
+    """Who holds the lock, as the holder wrote it ("pid 123 on host: purpose"), or "another process"."""
     try:
-        return _holder_path(lock_path).read_text().strip() or "another process"
-    except OSError:
+        doc = json.loads(_holder_path(lock_path).read_text())
+        return f"pid {doc['pid']} on {doc['host']} ({doc['purpose']})"
+    except (OSError, ValueError, KeyError, TypeError):
         return "another process"
 
 
 @contextmanager
 def hold_lock(lock_path: Path, purpose: str, wait: bool = True) -> Iterator[None]:
-    """Hold ``lock_path`` for ``purpose``; wait (saying once for whom) or refuse with one line."""
+    """Hold the lock at ``lock_path`` for the block; ``purpose`` says why, for whoever waits.
+
+    ``wait=True`` blocks until the lock is free, printing one line to stderr
+    first; ``wait=False`` raises :class:`LockHeld` (one line) instead.
+    """
     lock_path = Path(lock_path)
-    try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise RngbenchError(f"cannot create {lock_path.parent} ({exc.strerror})") from None
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_path))
     try:
         lock.acquire(timeout=0)
     except Timeout:
+        holder = _holder(lock_path)
         if not wait:
-            raise RngbenchError(f"{lock_path.parent} is in use by {holder(lock_path)}; try again later") from None
-        print(f"waiting for {lock_path.parent}: in use by {holder(lock_path)}", file=sys.stderr, flush=True)
-        lock.acquire(poll_interval=POLL)
-    except OSError as exc:
-        raise RngbenchError(f"cannot lock {lock_path} ({exc.strerror})") from None
+            raise LockHeld(f"{lock_path} is held by {holder}; try again when it has finished") from None
+        print(f"waiting for {lock_path}: held by {holder}", file=sys.stderr, flush=True)
+        lock.acquire()
     try:
-        try:
-            _holder_path(lock_path).write_text(
-                f"pid {os.getpid()} ({purpose}, since {time.strftime('%H:%M:%S')})\n")
-        except OSError:
-            pass
+        note = {"pid": os.getpid(), "host": socket.gethostname(), "purpose": purpose}
+        atomic.write_text(_holder_path(lock_path), json.dumps(note) + "\n")
         yield
     finally:
-        _holder_path(lock_path).unlink(missing_ok=True)
+        try:
+            _holder_path(lock_path).unlink()
+        except FileNotFoundError:
+            pass
         lock.release()

@@ -1,0 +1,7 @@
+"""The benchmarks: RNG strategies x workloads x datasets, as asv suites, a headline probe and a report.
+
+``strategies`` (the four columns), ``datasets`` (the inputs), ``workloads/``
+(one module per workload), ``suite`` (the asv classes' machinery behind
+``benchmarks/bench_*.py``), ``job`` (the main job: environments, asv runs),
+``probe`` (the headline ratios, interleaved), ``report`` (``reports/benchmarks/``).
+"""

@@ -1,0 +1,80 @@
+"""The benchmark main job's environments and asv runs: one uv environment per scanpy version, asv in each.
+
+asv's own environment handling is not what the main job uses: asv cannot
+discover interpreters (``pythons`` in asv.conf.json is a fixed list), and its
+uv plugin installs with pip inside each environment.  Instead every
+environment is built by :func:`rngbench.envs.build_env` from an interpreter
+:func:`rngbench.envs.find_python` discovers, with ``asv_runner`` pinned, and
+asv runs against it through the one driver, :class:`rngbench.asvio.driver.AsvRun`.
+The benchmarks import rngbench from the working tree (``benchmarks/__init__``),
+so the environments hold only scanpy, its dependencies and asv_runner.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rngbench import envs
+from rngbench.asvio import driver
+
+REPO = Path(__file__).resolve().parents[3]
+BENCHMARKS = REPO / "benchmarks"
+SCANPY_VERSIONS = ("1.12.4", "1.13.0a2")
+PYTHON_SPEC = ">=3.12"  # scanpy >= 1.12 needs Python 3.12
+ENV_ROOT = REPO / ".asv" / "uv-envs"
+RESULTS = REPO / ".asv" / "results"
+
+
+@dataclass(frozen=True)
+class BenchEnv:
+    scanpy: str
+    env: envs.Environment
+    versions: dict
+
+    @property
+    def python(self) -> str:
+        return str(self.env.executable)
+
+
+def requirements(scanpy_version: str, numpy_version: str | None = None) -> list[str]:
+    """scanpy pinned, numpy pinned or left free (uv picks the newest scanpy allows), asv_runner pinned."""
+    return [f"scanpy=={scanpy_version}", f"numpy=={numpy_version}" if numpy_version else "numpy", driver.ASV_RUNNER]
+
+
+def build(scanpy_versions=SCANPY_VERSIONS, root: Path = ENV_ROOT, log=print,
+          numpy_version: str | None = None) -> list[BenchEnv]:
+    """One cached uv environment per scanpy version, on the newest discovered Python >= 3.12.
+
+    ``numpy_version`` pins numpy in every environment (the numpy axis of the
+    matrix); by default each gets the newest numpy its scanpy accepts.
+    """
+    python = envs.find_python(PYTHON_SPEC)
+    built = []
+    for version in scanpy_versions:
+        py = ".".join(map(str, python.version))
+        log(f"environment: scanpy {version}, numpy {numpy_version or 'newest'}, Python {py}")
+        env = envs.build_env(requirements(version, numpy_version), python, root)
+        built.append(BenchEnv(version, env, envs.installed_versions(env.executable)))
+    return built
+
+
+def _head() -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def run_asv(bench_envs: list[BenchEnv], *, quick: bool, bench: str | None = None, log=print) -> float:
+    """``asv run`` in each environment; returns the wall time in seconds.  Results land in .asv/results."""
+    asv = driver.AsvRun(REPO / ".asv" / "run", BENCHMARKS, REPO, _head(), results_dir=RESULTS)
+    asv.prepare()
+    start = time.perf_counter()
+    for be in bench_envs:
+        log(f"asv run{' --quick' if quick else ''} with scanpy {be.scanpy} (numpy {be.versions['numpy']})")
+        out = asv.run(be.python, bench=[bench] if bench else [], quick=quick, samples=False, capture=False)
+        if out.returncode == driver.SOME_FAILED:
+            log(f"asv: some benchmarks failed with scanpy {be.scanpy}; they are marked 'failed' in the report")
+        asv.record_versions(be.python, be.versions)
+    return time.perf_counter() - start

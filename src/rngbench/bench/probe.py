@@ -1,0 +1,107 @@
+"""The headline ratios of the benchmark report, each measured with both sides interleaved.
+
+asv runs one environment after the other, so a ratio *between* environments
+(scanpy 1.13.0a2 vs 1.12.4) -- and even one between two benchmarks of one
+environment -- mixes stretches of a noisy machine.  The headline figures are
+therefore taken by the comparison's interleaving engine
+(:mod:`rngbench.compare.interleave`, the same workers and protocol): the
+numerator's and the denominator's asv benchmark alternate one sample at a
+time, round after round, and the figure is the median of per-round ratios.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+
+from rngbench.bench import strategies
+from rngbench.bench.job import BENCHMARKS, REPO, BenchEnv
+from rngbench.bench.suite import class_name
+from rngbench.bench.workloads import workload_module
+from rngbench.compare import interleave
+from rngbench.errors import RngbenchError
+
+DATASETS = ("pbmc68k_reduced", "synthetic_10k")
+
+HEADLINE = {
+    # name: ((scanpy version or "newest", call), (..., call)); ratio = numerator / denominator, per round
+    "spawn/reuse, per-cell downsampling (reference kernel)": (
+        ("newest", dict(workload="downsample", case="per_cell", layer="reference", strategy="spawn")),
+        ("newest", dict(workload="downsample", case="per_cell", layer="reference", strategy="reuse")),
+    ),
+    "legacy path random_state=0, per-cell downsampling, scanpy 1.13.0a2 / 1.12.4": (
+        ("1.13.0a2", dict(workload="downsample", case="per_cell", layer="scanpy", strategy="legacy")),
+        ("1.12.4", dict(workload="downsample", case="per_cell", layer="scanpy", strategy="legacy")),
+    ),
+    # counts_per_cell=3, as scanpy's own benchmark: the per-cell fixed cost of the seed path is what is left
+    "legacy path random_state=0, per-cell downsampling to 3 counts, scanpy 1.13.0a2 / 1.12.4": (
+        ("1.13.0a2", dict(workload="downsample", case="per_cell_3", layer="scanpy", strategy="legacy")),
+        ("1.12.4", dict(workload="downsample", case="per_cell_3", layer="scanpy", strategy="legacy")),
+    ),
+}
+
+
+class ProbeError(RngbenchError):
+    """A headline benchmark could not be timed."""
+
+
+def target(call: dict, datasets: tuple[str, ...]) -> interleave.Target:
+    """The asv benchmark (``bench_<workload>.<Class>.time_run``) and parameter index of one call."""
+    workload = call["workload"]
+    name = f"bench_{workload}.{class_name(workload, call['layer'])}.time_run"
+    combos = list(itertools.product(datasets, workload_module(workload).CASES, strategies.NAMES))
+    return name, combos.index((call["dataset"], call["case"], call["strategy"]))
+
+
+def interleaved(bench_envs: list[BenchEnv], datasets=DATASETS, rounds: int = 15, log=print) -> dict:
+    """The headline ratios, each from one run: numerator and denominator alternate every round."""
+    by_version = {be.scanpy: be for be in bench_envs}
+    by_version["newest"] = bench_envs[-1]
+    env = interleave.worker_env({"RNGBENCH_DATASETS": ",".join(datasets)})
+    workers: dict[tuple[str, int], object] = {}
+
+    def worker(version: str, slot: int):
+        be = by_version[version]
+        if (be.scanpy, slot) not in workers:
+            workers[(be.scanpy, slot)] = interleave.suite_worker(
+                f"probe-scanpy-{be.scanpy}-{slot}", be.python, BENCHMARKS, env, REPO / ".asv" / "probe")
+        return workers[(be.scanpy, slot)]
+
+    result = {"rounds": rounds, "figures": [], "lines": []}
+    try:
+        for name, (num, den) in HEADLINE.items():
+            if num[0] not in by_version or den[0] not in by_version:
+                continue
+            pair = (worker(num[0], 0), worker(den[0], 1))
+            jobs = [interleave.Job(dataset, (target(dict(num[1], dataset=dataset), tuple(datasets)),
+                                             target(dict(den[1], dataset=dataset), tuple(datasets))))
+                    for dataset in datasets]
+            sampled = interleave.sample(pair, jobs, turns=rounds, max_seconds=float("inf"), turn_samples=1,
+                                        min_turns=rounds)
+            for dataset in datasets:
+                got = sampled[dataset]
+                if any(got.problem):
+                    raise ProbeError(f"{name} on {dataset}: {next(p for p in got.problem if p)}")
+                fig = _figure(name, dataset, by_version[num[0]], by_version[den[0]], got.samples)
+                result["figures"].append(fig)
+                line = (f"- {name}, {dataset}: **{fig['ratio_median']:.2f}×** (median of {rounds} interleaved "
+                        f"rounds, IQR {fig['ratio_iqr'][0]:.2f}–{fig['ratio_iqr'][1]:.2f}; "
+                        f"{fig['numerator_median_s'] * 1e3:.1f} ms vs {fig['denominator_median_s'] * 1e3:.1f} ms)")
+                result["lines"].append(line)
+                log(line)
+    finally:
+        for w in workers.values():
+            w.close()
+    return result
+
+
+def _figure(name: str, dataset: str, num: BenchEnv, den: BenchEnv, times: tuple[list[float], list[float]]) -> dict:
+    ratios = [a / b for a, b in zip(*times)]
+    quartiles = statistics.quantiles(ratios, n=4)
+    return {
+        "figure": name, "dataset": dataset,
+        "numerator_env": f"scanpy {num.scanpy}", "denominator_env": f"scanpy {den.scanpy}",
+        "numerator_median_s": statistics.median(times[0]), "denominator_median_s": statistics.median(times[1]),
+        "ratio_median": statistics.median(ratios),
+        "ratio_iqr": (quartiles[0], quartiles[2]),
+    }

@@ -1,0 +1,238 @@
+"""asv results -> ``reports/benchmarks/``: one markdown table per workload and scanpy version, one PNG per workload.
+
+Layout of every table (the issue's)::
+
+    dataset | legacy | Generator | spawn | reuse      (cells: median ± spread, or n/a)
+
+"spread" is half the interquartile range of asv's samples (± 0 after
+``--quick``, which takes one sample).  A cell is *n/a* when the benchmark's
+``setup`` raised NotImplementedError (the strategy cannot be expressed), and
+*failed* when it raised anything else -- never left out.
+
+Results are read through :mod:`rngbench.asvio.results` (asv's own loader);
+which scanpy a result measured comes from the versions the driver recorded
+beside the results, or from the environment's own interpreter.  Every file
+is written atomically (:mod:`rngbench.util.atomic`), so an interrupted report
+never leaves a half-written table.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from rngbench.asvio import results
+from rngbench.bench import strategies
+from rngbench.bench.suite import PARAM_NAMES, class_name
+from rngbench.bench.workloads import WORKLOADS, workload_module
+from rngbench.util import atomic, markdown
+
+KINDS = {"time_run": ("time", "s"), "peakmem_run": ("peakmem", "bytes"), "track_generators": ("generators", "count")}
+LAYERS = ("scanpy", "reference")
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _benchmark_index() -> dict[str, tuple[str, str, str]]:
+    """asv benchmark name suffix ``Class.method`` -> (workload, layer, kind)."""
+    index = {}
+    for workload in WORKLOADS:
+        for layer in LAYERS:
+            for method, (kind, _) in KINDS.items():
+                index[f"{class_name(workload, layer)}.{method}"] = (workload, layer, kind)
+    return index
+
+
+def _cell_status(value) -> str:
+    if value is None:
+        return "failed"
+    if isinstance(value, float) and math.isnan(value):
+        return "n/a"
+    return "ok"
+
+
+def read_results(results_dir: Path) -> pd.DataFrame:
+    """Every asv result under ``results_dir`` (each environment's newest run) as a tidy frame, one row per cell."""
+    index = _benchmark_index()
+    rows = []
+    for m in results.newest_per_environment(results.read_results([results_dir])):
+        key = ".".join(m.benchmark.split(".")[-2:])
+        if key not in index:
+            continue
+        workload, layer, kind = index[key]
+        params = dict(zip(PARAM_NAMES, m.param_values.values()))  # by position: benchmarks.json may be absent
+        stats = m.stats or {}
+        lo, hi = stats.get("q_25"), stats.get("q_75")
+        status = _cell_status(m.value)
+        versions = m.env.get("versions") or {}
+        rows.append({
+            "scanpy": versions.get("scanpy", "unknown"), "numpy": versions.get("numpy", "unknown"),
+            "workload": f"{workload}.{params['case']}", "layer": layer, "kind": kind,
+            "dataset": params["dataset"], "strategy": params["strategy"], "status": status,
+            "median": m.value if status == "ok" else None,
+            "spread": (hi - lo) / 2 if lo is not None and hi is not None else 0.0,
+            "machine": m.env.get("machine", ""), "commit": (m.env.get("commit_hash") or "")[:8],
+            "started_at": m.started_at,
+        })
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def _fmt(value: float, kind: str) -> str:
+    if kind == "time":
+        for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6)):
+            if abs(value) >= scale or unit == "µs":
+                return f"{value / scale:.3g} {unit}"
+    if kind == "peakmem":
+        return f"{value / 2**20:.0f} MiB"
+    return f"{value:g}"
+
+
+def cell(row: pd.Series) -> str:
+    if row["status"] != "ok":
+        return row["status"]
+    if row["kind"] != "time":  # one peak / one count per run: no spread to show
+        return _fmt(row["median"], row["kind"])
+    spread = _fmt(row["spread"], "time") if row["spread"] else "0"
+    return f"{_fmt(row['median'], 'time')} ± {spread}"
+
+
+def table(frame: pd.DataFrame) -> pd.DataFrame:
+    """``dataset | legacy | Generator | spawn | reuse`` for one workload, layer, kind and scanpy version."""
+    cells = frame.assign(cell=frame.apply(cell, axis=1))
+    wide = cells.pivot_table(index="dataset", columns="strategy", values="cell", aggfunc="first")
+    wide = wide.reindex(columns=list(strategies.NAMES)).fillna("not run")
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def to_markdown(frame: pd.DataFrame) -> str:
+    return markdown.table([str(c) for c in frame.columns], frame.itertuples(index=False))
+
+
+def markdown_for(frame: pd.DataFrame, workload: str, scanpy: str) -> str:
+    sub = frame[(frame.workload == workload) & (frame.scanpy == scanpy)]
+    numpy = ", ".join(sorted(sub.numpy.unique()))
+    lines = [f"# {workload} — scanpy {scanpy} (numpy {numpy})", ""]
+    titles = {"time": "Time per call", "peakmem": "Peak memory of the benchmark process",
+              "generators": "Bit generators created per call"}
+    for kind in ("time", "peakmem", "generators"):
+        for layer in LAYERS:
+            part = sub[(sub.kind == kind) & (sub.layer == layer)]
+            if part.empty:
+                continue
+            label = "scanpy's public API" if layer == "scanpy" else "rngbench reference kernels"
+            lines += [f"## {titles[kind]} — {label}", "", to_markdown(table(part)), ""]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- charts
+
+
+def bar_chart(frame: pd.DataFrame, workload: str, path: Path) -> None:
+    """Grouped bars: strategy on x, one bar per (scanpy version, layer), one panel per dataset; n/a marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    sub = frame[(frame.workload == workload) & (frame.kind == "time")]
+    datasets = sorted(sub.dataset.unique())
+    series = sorted({(v, layer) for v, layer in zip(sub.scanpy, sub.layer)})
+    fig, axes = plt.subplots(1, len(datasets), figsize=(5.5 * len(datasets), 4), squeeze=False)
+    width = 0.8 / max(len(series), 1)
+    x = np.arange(len(strategies.NAMES))
+    for ax, dataset in zip(axes[0], datasets):
+        for i, (version, layer) in enumerate(series):
+            part = sub[(sub.dataset == dataset) & (sub.scanpy == version) & (sub.layer == layer)].set_index("strategy")
+            heights, errs = [], []
+            offset = (i - (len(series) - 1) / 2) * width
+            for j, name in enumerate(strategies.NAMES):
+                ok = name in part.index and part.loc[name, "status"] == "ok"
+                heights.append(part.loc[name, "median"] * 1e3 if ok else 0.0)
+                errs.append(part.loc[name, "spread"] * 1e3 if ok else 0.0)
+                if not ok:
+                    status = part.loc[name, "status"] if name in part.index else "not run"
+                    ax.text(x[j] + offset, 0, status, rotation=90, ha="center", va="bottom", fontsize=7)
+            ax.bar(x + offset, heights, width, yerr=errs, label=f"scanpy {version} · {layer}")
+        ax.set_xticks(x, strategies.NAMES)
+        ax.set_title(dataset)
+        ax.set_ylabel("ms per call (median)")
+    axes[0][0].legend(fontsize=7)
+    fig.suptitle(workload)
+    fig.tight_layout()
+    with atomic.replacing(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=90)
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------- writing
+
+
+LEGACY_HEADLINE = {
+    "downsample.per_cell": "per-cell downsampling",
+    "downsample.per_cell_3": "per-cell downsampling to 3 counts",
+}
+
+
+def headline(frame: pd.DataFrame) -> list[str]:
+    """The two figures the issue asks for, from the asv results (the interleaved probe adds its own)."""
+    lines = []
+    t = frame[(frame.kind == "time") & (frame.status == "ok")]
+    ref = t[(t.workload == "downsample.per_cell") & (t.layer == "reference")]
+    for (version, dataset), g in ref.groupby(["scanpy", "dataset"]):
+        m = g.set_index("strategy")["median"]
+        if {"spawn", "reuse"} <= set(m.index):
+            spawn, reuse = m["spawn"], m["reuse"]
+            lines.append(f"- spawn/reuse, per-cell downsampling, reference kernel, {dataset}, scanpy {version} env: "
+                         f"**{spawn / reuse:.2f}×** ({_fmt(spawn, 'time')} vs {_fmt(reuse, 'time')})")
+    api = t[t.workload.isin(LEGACY_HEADLINE) & (t.layer == "scanpy") & (t.strategy == "legacy")]
+    for (workload, dataset), g in api.groupby(["workload", "dataset"]):
+        m = g.set_index("scanpy")["median"]
+        new = [v for v in m.index if "a" in v or "rc" in v or v.startswith("1.13")]
+        old = [v for v in m.index if v not in new]
+        for n in new:
+            for o in old:
+                what = LEGACY_HEADLINE[workload]
+                lines.append(f"- legacy path `random_state=0`, {what}, {dataset}: scanpy {n} / {o} = "
+                             f"**{m[n] / m[o]:.2f}×** ({_fmt(m[n], 'time')} vs {_fmt(m[o], 'time')}; "
+                             "separate asv runs)")
+    return lines
+
+
+def write_report(results_dir: Path, out_dir: Path, probe: dict | None = None) -> list[Path]:
+    """Write every table and chart; returns the paths written."""
+    frame = read_results(results_dir)
+    if frame.empty:
+        raise results.ResultsError(f"no rngbench results under {results_dir}")
+    written = []
+    index = ["# Benchmarks: legacy vs Generator vs spawn vs reuse", "",
+             "Generated by `rngbench bench report` from asv results; cells are median ± half the IQR, "
+             "`n/a` where the strategy cannot be expressed, `failed` where the call raised.", ""]
+    if probe:
+        index += ["## Headline (interleaved probe, one run)", "", *probe.get("lines", []), ""]
+    index += ["## From the asv runs", "", *headline(frame), "", "## Tables", ""]
+    for workload in sorted(frame.workload.unique(), key=lambda w: (WORKLOADS.index(w.split(".")[0]), w)):
+        png = out_dir / f"{workload}.png"
+        bar_chart(frame, workload, png)
+        written.append(png)
+        links = []
+        for version in sorted(frame[frame.workload == workload].scanpy.unique()):
+            md = out_dir / f"{workload}.scanpy-{version}.md"
+            atomic.write_text(md, markdown_for(frame, workload, version))
+            written.append(md)
+            links.append(f"[scanpy {version}]({md.name})")
+        doc = (workload_module(workload.split(".")[0]).__doc__ or "").strip().splitlines()[0]
+        index.append(f"- **{workload}** — {doc} {' · '.join(links)} · [chart]({png.name})")
+    csv = out_dir / "results.csv"
+    with atomic.replacing(csv) as tmp:
+        frame.to_csv(tmp, index=False)
+    readme = out_dir / "README.md"
+    atomic.write_text(readme, "\n".join(index) + "\n")
+    return [*written, csv, readme]

@@ -1,0 +1,183 @@
+"""The asv benchmark classes' shared machinery; ``benchmarks/bench_*.py`` declare the classes themselves.
+
+Each benchmark file declares, per workload, one class per layer --
+``<Workload>Scanpy`` (scanpy's public API) and ``<Workload>Reference``
+(rngbench's reference kernels) -- with its ``params`` / ``param_names``
+written out (``dataset x case x strategy``), on top of :class:`ScanpyBenchmark`
+or :class:`ReferenceBenchmark`, which give ``setup_cache``, ``setup``,
+``time_run`` and ``peakmem_run``.  Workloads that spawn per item add
+:class:`CountsGenerators` (``track_generators``: bit generators created per
+call -- what spawning costs, as a count rather than a time).  asv names results
+``<file>.<Workload><Layer>.<method>``; :mod:`rngbench.bench.report` reads them
+back through :func:`class_name`.
+
+Untimed work happens in ``setup_cache`` (datasets built once per
+environment, cached on disk by :mod:`rngbench.bench.datasets`) and ``setup``
+(load, prepare inputs, decide n/a, warm numba).  An n/a combination raises
+:class:`~rngbench.bench.strategies.NotApplicable` (a ``NotImplementedError``) in
+``setup``, which asv records as n/a rather than a failure.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+
+from rngbench.bench import datasets, strategies
+from rngbench.bench.workloads import WORKLOADS, workload_module
+from rngbench.bench.workloads._common import accepts_rng
+
+PARAM_NAMES = ["dataset", "case", "strategy"]
+
+
+def params(workload: str) -> list[list[str]]:
+    """``[datasets, cases, strategies]`` of one workload, in :data:`PARAM_NAMES` order."""
+    return [datasets.names(), list(workload_module(workload).CASES), list(strategies.NAMES)]
+
+
+CLASS_SUFFIX = {"scanpy": "Scanpy", "reference": "Reference"}
+
+PREIMPORT = (
+    "anndata", "sklearn.decomposition", "sklearn.neighbors", "sklearn.utils.random",
+    "umap.umap_", "umap.spectral", "umap.layouts", "pynndescent",
+)
+"""Imported when the benchmark files are imported, i.e. once in asv's fork server:
+scanpy alone takes ~9 s to import here, which every forked benchmark would
+otherwise pay in ``setup``."""
+
+
+def _preimport() -> None:
+    for name in PREIMPORT:
+        try:
+            import_module(name)
+        except ImportError:
+            pass
+    try:
+        from rngbench.bench.workloads._common import import_scanpy
+
+        import_scanpy()
+    except ImportError:
+        pass
+
+
+def _in_fork_server() -> bool:
+    """True inside asv's fork server (``benchmark.py run_server ...``), false in discovery and ``asv check``."""
+    return len(sys.argv) > 1 and sys.argv[1] == "run_server"
+
+
+_warmed = False
+
+
+def warm_once() -> None:
+    """Run every workload's ``warm`` on a small in-memory dataset, once per process (forks inherit it)."""
+    global _warmed
+    if _warmed:
+        return
+    _warmed = True
+    adata = datasets.warmup_data()
+    for name in WORKLOADS:
+        workload_module(name).warm(adata)
+
+
+def warm_fork_server() -> None:
+    """JIT-compile every workload once in asv's fork server, so forked benchmarks inherit the machine code.
+
+    numba's on-disk cache (``cache=True``) does not cover umap-learn's,
+    pynndescent's and some of scanpy's functions: without this every forked
+    benchmark recompiled them in ``setup`` (measured 10 s for UMAP and 19 s
+    for scrublet per parameter combination on this machine).  ``setup``
+    still calls :func:`warm_once` -- then a no-op -- so nothing can compile
+    inside a timed region.
+    """
+    if _in_fork_server():
+        warm_once()
+
+
+def prepare_process() -> None:
+    """Called by every benchmark file on import: pre-import the heavy modules, JIT-warm in asv's fork server."""
+    _preimport()
+    warm_fork_server()
+
+
+def class_name(workload: str, layer: str) -> str:
+    return "".join(p.capitalize() for p in workload.split("_")) + CLASS_SUFFIX[layer]
+
+
+def not_applicable(module, case: str, layer: str, strategy: str) -> str | None:
+    """Why ``strategy`` cannot run for this case and layer (or None): the n/a rules in one place."""
+    if layer == "reference":
+        return None
+    if case in getattr(module, "NOT_IN_SCANPY", {}):
+        return module.NOT_IN_SCANPY[case]
+    try:
+        strategies.scanpy_kwargs(strategy, accepts_rng(module.scanpy_function(case)))
+    except strategies.NotApplicable as exc:
+        return str(exc)
+    return None
+
+
+class _Benchmark:
+    """What every benchmark class shares (asv reads it through the subclass); subclasses set ``workload``."""
+
+    workload = ""
+    layer = "reference"
+    param_names = PARAM_NAMES
+    timeout = 900
+    rounds = 1
+    repeat = (3, 10, 5.0)  # at least 3 samples, at most 10, stop adding after 5 s
+    number = 1
+    warmup_time = 0.0  # numba is warmed in setup instead
+
+    @property
+    def module(self):
+        return workload_module(self.workload)
+
+    def setup_cache(self):
+        return {name: str(datasets.ensure(name)) for name in datasets.names()}
+
+    def setup(self, paths, dataset, case, strategy):
+        reason = not_applicable(self.module, case, self.layer, strategy)
+        if reason:
+            raise strategies.NotApplicable(reason)
+        import anndata as ad
+
+        adata = ad.read_h5ad(paths[dataset])
+        self.inp = self.module.inputs(adata, case)
+        warm_once()  # a no-op when the fork server already warmed numba
+
+    def _call(self, strategy, bit_generator=None):
+        import numpy as np
+
+        bit_generator = bit_generator or np.random.PCG64
+        if self.layer == "scanpy":
+            return self.module.scanpy_call(self.inp, strategy, bit_generator=bit_generator)
+        return self.module.reference(self.inp, strategy, strategies.make_rng(strategy, bit_generator=bit_generator))
+
+    def time_run(self, paths, dataset, case, strategy):
+        self._call(strategy)
+
+    def peakmem_run(self, paths, dataset, case, strategy):
+        self._call(strategy)
+
+
+class ScanpyBenchmark(_Benchmark):
+    """The workload through scanpy's public API as installed."""
+
+    layer = "scanpy"
+
+
+class ReferenceBenchmark(_Benchmark):
+    """The workload through rngbench's reference kernels."""
+
+    layer = "reference"
+
+
+class CountsGenerators:
+    """Adds ``track_generators``: bit generators created per call (for workloads that spawn per item)."""
+
+    def track_generators(self, paths, dataset, case, strategy):
+        strategies.CountingPCG64.reset()
+        self._call(strategy, bit_generator=strategies.CountingPCG64)
+        return strategies.CountingPCG64.created
+
+    track_generators.unit = "generators"

@@ -1,0 +1,88 @@
+"""``rngbench bench ...``: the benchmark main job and its parts."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import click
+
+from rngbench.bench import job, probe
+from rngbench.bench import report as bench_report
+from rngbench.util import atomic
+
+REPORT_DIR = job.REPO / "reports" / "benchmarks"
+
+
+def _log(msg: str) -> None:
+    click.echo(f"bench: {msg}", err=True)
+
+
+@click.group()
+def bench() -> None:
+    """asv suites: legacy vs Generator vs spawn vs reuse on downsampling, PCA, UMAP init and scrublet."""
+
+
+@bench.command("envs")
+@click.option("--scanpy", "versions", multiple=True, default=job.SCANPY_VERSIONS, show_default=True)
+@click.option("--numpy", "numpy_version", default=None,
+              help="pin numpy in every environment (default: newest each scanpy accepts)")
+def envs_cmd(versions, numpy_version) -> None:
+    """Build (or reuse) one uv environment per scanpy version and print its interpreter."""
+    for be in job.build(versions, log=_log, numpy_version=numpy_version):
+        click.echo(f"scanpy {be.scanpy}\tnumpy {be.versions['numpy']}\t{be.python}")
+
+
+@bench.command("run")
+@click.option("--quick/--full", default=True, show_default=True, help="asv --quick (one sample each) or the full run")
+@click.option("--scanpy", "versions", multiple=True, default=job.SCANPY_VERSIONS, show_default=True)
+@click.option("--numpy", "numpy_version", default=None,
+              help="pin numpy in every environment (default: newest each scanpy accepts)")
+@click.option("--bench", "bench_regex", default=None, help="only benchmarks matching this regex (asv --bench)")
+@click.option("--rounds", default=15, show_default=True, help="rounds of the interleaved headline probe (0 skips it)")
+@click.option("--report/--no-report", default=True, show_default=True, help="write reports/benchmarks/ afterwards")
+@click.option("--nightly", is_flag=True, help="add the nightly datasets (synthetic_100k); same as RNGBENCH_NIGHTLY=1")
+def run_cmd(quick, versions, numpy_version, bench_regex, rounds, report, nightly) -> None:
+    """Build the environments, run asv in each, measure the headline ratios interleaved, write the report."""
+    if nightly:
+        os.environ["RNGBENCH_NIGHTLY"] = "1"  # read by rngbench.bench.datasets.names() in every asv process
+    bench_envs = job.build(versions, log=_log, numpy_version=numpy_version)
+    seconds = job.run_asv(bench_envs, quick=quick, bench=bench_regex, log=_log)
+    _log(f"asv run{' --quick' if quick else ''}: {seconds / 60:.1f} min for {len(bench_envs)} environment(s)")
+    figures = None
+    if rounds > 0:
+        figures = probe.interleaved(bench_envs, rounds=rounds, log=_log)
+        figures["asv_minutes"] = {"quick" if quick else "full": round(seconds / 60, 2), "environments": len(bench_envs)}
+        _write_probe(figures)
+    if report:
+        _report(figures)
+
+
+@bench.command("report")
+@click.option("--results", type=click.Path(path_type=Path), default=job.RESULTS, show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=REPORT_DIR, show_default=True)
+def report_cmd(results, out) -> None:
+    """Write reports/benchmarks/ (tables + charts) from the asv results already on disk."""
+    _report(_read_probe(out), results, out)
+
+
+def _probe_path(out: Path = REPORT_DIR) -> Path:
+    return out / "headline.json"
+
+
+def _write_probe(figures: dict, out: Path = REPORT_DIR) -> None:
+    atomic.write_text(_probe_path(out), json.dumps(figures, indent=1) + "\n")
+
+
+def _read_probe(out: Path) -> dict | None:
+    path = _probe_path(out)
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _report(figures, results: Path = job.RESULTS, out: Path = REPORT_DIR) -> None:
+    start = time.perf_counter()
+    written = bench_report.write_report(results, out, figures)
+    _log(f"wrote {len(written)} files to {out} in {time.perf_counter() - start:.1f} s")
+

@@ -1,0 +1,99 @@
+"""``rngbench nightly``: new numpy releases into the golden store, the numpy x scanpy matrix, budgets, report.
+
+Exit codes: 0 fine, 1 a broken budget, 2 bad input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from rngbench.cli.overhead import DEFAULT_BUDGETS
+from rngbench.errors import fail
+
+console = Console()
+
+
+@click.command()
+@click.option("--only", type=click.Choice(["record", "run", "report"]), default=None,
+              help="One step (CI runs them in separate jobs); default: all three.")
+@click.option("--series", multiple=True, help="Only this numpy release series, e.g. 2.4 (repeatable).")
+@click.option("--list-series", is_flag=True, help="Print the numpy release series of the matrix as JSON and stop.")
+@click.option("--matrix", "matrix_path", type=click.Path(path_type=Path), default=Path("benchmarks/matrix.toml"),
+              show_default=True)
+@click.option("--budgets", "budgets_path", type=click.Path(path_type=Path), default=DEFAULT_BUDGETS, show_default=True)
+@click.option("--results", type=click.Path(path_type=Path), default=Path(".rngbench-cache/nightly"), show_default=True,
+              help="Where each cell's asv results go (kept: a stopped run resumes).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("reports/nightly"), show_default=True)
+@click.option("--store", "store_path", type=click.Path(path_type=Path), default=Path("stream_fixtures"),
+              show_default=True)
+@click.option("--suite", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True)
+@click.option("--suite-rev", default=None, help="Git revision of the suite to benchmark (default: the working tree).")
+@click.option("--work", type=click.Path(path_type=Path), default=Path(".rngbench-cache"), show_default=True)
+@click.option("--jobs", "-j", type=int, default=2, show_default=True, help="Parallel stream recordings.")
+def nightly(only, series, list_series, matrix_path, budgets_path, results, out, store_path, suite, suite_rev, work,
+            jobs) -> None:
+    """Record new numpy releases, run the numpy x scanpy benchmark matrix and the budgets, write reports/nightly/.
+
+    Resumable: recorded releases and finished matrix cells are kept.  Exit 1 when a budget is broken.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from rngbench import budgets, config
+    from rngbench.nightly import matrix as nl
+    from rngbench.nightly import report as nightly_report
+
+    matrix = config.load_nightly_matrix(matrix_path)
+    if list_series:
+        click.echo(json.dumps(list(nl.numpy_versions(matrix))))
+        return
+    if only in (None, "record"):
+        _record_streams(store_path, jobs)
+    if only in (None, "run"):
+        todo = nl.cells(matrix, nl.numpy_versions(matrix), list(series) or None)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("benchmark matrix", total=len(todo))
+
+            def on_cell(cell, status):
+                if status.get("status") != "ok":
+                    progress.console.print(f"[red]{cell.name}: {status.get('status')}: {status.get('error', '')}")
+                elif not progress.console.is_terminal:
+                    progress.console.print(f"benchmarked {cell.name}")
+                progress.update(task, advance=1, description=cell.name)
+
+            nl.run(matrix, todo, results, suite, work / "envs", on_cell=on_cell, suite_rev=suite_rev)
+    if only in (None, "report"):
+        statuses, measurements = nl.read_cells(results)
+        if not statuses:
+            fail(f"no finished matrix cells under {results}")
+        checks = nl.budget_checks(config.load_budgets(budgets_path), measurements)
+        for path in nightly_report.write_report(out, statuses, measurements, checks):
+            console.print(f"wrote {path}")
+        bad = [c for c in checks if c["status"] == budgets.Status.FAIL]
+        for c in bad:
+            console.print(f"[red]budget broken (numpy {c['numpy']}): {c['budget']}: {c['row']}: "
+                          f"{c['ratio']:.2f} > {c['max']:g}")
+        sys.exit(1 if bad else 0)
+
+
+def _record_streams(store_path: Path, jobs: int) -> None:
+    """Every numpy release (pre-releases too) the golden store lacks, via the stream matrix."""
+    from rngbench import envs
+    from rngbench.streams import matrix as mx
+    from rngbench.streams.store import Store
+
+    store = Store(store_path)
+    try:
+        todo, done, _ = mx.plan(mx.fetch_index(), store, envs.find_interpreters(), pre=True)
+    except mx.MatrixError as exc:  # the stream matrix's errors are not RngbenchErrors (yet)
+        fail(str(exc))
+    console.print(f"golden store: {len(done)} releases stored, {len(todo)} to record")
+    failed = mx.run(todo, store, workers=jobs,
+                    on_done=lambda v, e: console.print(f"[red]{e}" if e else f"recorded numpy {v}"))
+    if failed:
+        fail(f"{len(failed)} numpy releases failed to record ({', '.join(failed)}); rerun to retry them")

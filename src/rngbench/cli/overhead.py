@@ -1,0 +1,77 @@
+"""``rngbench overhead``: the ratio budgets of ``benchmarks/budgets.toml`` on asv results.
+
+Exit codes: 0 every budget kept, 1 a broken budget, 2 bad input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from rngbench.budgets import Status
+from rngbench.util import atomic
+
+console = Console()
+
+DEFAULT_BUDGETS = Path("benchmarks/budgets.toml")
+DEFAULT_RESULTS = Path(".asv/results")
+
+
+def overhead_checks(results: list[Path], budgets_path: Path):
+    from rngbench import budgets, config
+    from rngbench.asvio.results import read_results
+
+    return budgets.evaluate(config.load_budgets(budgets_path), read_results(results))
+
+
+def overhead_markdown(checks) -> str:
+    from rngbench.util.markdown import code, table
+
+    rows = [[code(c.budget.name), code(c.label), "n/a" if c.ratio is None else f"{c.ratio:.2f}", f"{c.budget.max:g}",
+             c.status] for c in checks]
+    return table(["Budget", "Measurement", "Ratio", "Limit", "Result"], rows, "llrrl") + "\n"
+
+
+def print_overhead(checks, verbose: bool = False) -> None:
+    table = Table(title="Overhead budgets (ratios within one run)")
+    for col in ("budget", "measurement", "ratio", "limit", "result"):
+        table.add_column(col, justify="right" if col in ("ratio", "limit") else "left", overflow="fold")
+    for c in checks:
+        style = {Status.FAIL: "red", Status.PASS: "green"}.get(c.status, "dim")
+        ratio = "n/a" if c.ratio is None else f"{c.ratio:.2f}"
+        name = c.budget.name + (f"\n[dim]{c.budget.why}" if verbose and c.budget.why else "")
+        table.add_row(name, c.label, ratio, f"≤ {c.budget.max:g}", c.status, style=style)
+    console.print(table)
+
+
+@click.command()
+@click.argument("results", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--budgets", "budgets_path", type=click.Path(path_type=Path), default=DEFAULT_BUDGETS, show_default=True)
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Also write the checks as JSON.")
+@click.option("--markdown", "md_out", type=click.Path(path_type=Path), help="Also write the table as markdown.")
+@click.option("--strict", is_flag=True, help="A budget that matches no measurement fails too.")
+@click.option("--verbose", "-v", is_flag=True, help="Show why each budget exists.")
+def overhead(results: tuple[Path, ...], budgets_path: Path, json_out: Path | None, md_out: Path | None,
+             strict: bool, verbose: bool) -> None:
+    """Check the overhead budgets on asv RESULTS (result files or results directories; default .asv/results).
+
+    Each budget is a ratio of two measurements from the same run (same commit and machine), e.g. spawn/reuse for
+    per-cell downsampling.  Exit 1 when a ratio is above its limit.
+    """
+    from rngbench import budgets
+
+    checks = overhead_checks(list(results) or [DEFAULT_RESULTS], budgets_path)
+    print_overhead(checks, verbose)
+    bad = budgets.broken(checks, strict)
+    if json_out:
+        atomic.write_text(json_out, json.dumps([c.as_dict() for c in checks], indent=1) + "\n")
+    if md_out:
+        atomic.write_text(md_out, overhead_markdown(checks))
+    passed = sum(c.status == Status.PASS for c in checks)
+    console.print(f"{passed} within budget, {len(bad)} broken, {len(checks) - passed - len(bad)} n/a or no data")
+    sys.exit(1 if bad else 0)

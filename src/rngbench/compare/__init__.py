@@ -1,0 +1,7 @@
+"""``rngbench compare``: two sides (suite revisions or environments) timed in interleaved turns, judged by asv.
+
+``sides`` (what BASE and HEAD mean), ``interleave`` + ``worker`` (the one
+interleaving engine and its worker protocol), ``significance`` (asv's test,
+the marks), ``run`` (a whole comparison), ``calibrate`` (A/A runs),
+``comment`` (the pull-request comment).
+"""

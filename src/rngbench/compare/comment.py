@@ -1,0 +1,176 @@
+"""The pull-request comment: a markdown report of one comparison.
+
+Everything in it that did not come from rngbench (benchmark names and
+parameters, side labels, versions) goes through
+:func:`rngbench.util.markdown.code`, which keeps it from rendering as markup
+or breaking out of a table cell; the tables come from
+:func:`rngbench.util.markdown.table`.  The comment is posted by a workflow
+with write access, so that escaping is a security boundary, tested by
+rendering with GitHub's own markdown library.
+
+The first line is a hidden marker so the posting workflow can find its own
+earlier comment and edit it instead of adding another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rngbench.compare.significance import TEST_DESCRIPTION, Change, Row
+from rngbench.util.markdown import code, table
+
+MARKER = "<!-- rngbench-benchmark-comment -->"
+
+CHANGE_LABEL = {
+    Change.REGRESSION: "🔴 slower",
+    Change.IMPROVEMENT: "🟢 faster",
+    Change.UNCHANGED: "unchanged",
+    Change.FAILED: "❌ failed",
+    Change.FIXED: "✅ fixed",
+    Change.NA: "n/a",
+    Change.INCOMPARABLE: "changed code",
+}
+TROUBLE = (Change.FAILED, Change.FIXED, Change.NA, Change.INCOMPARABLE)
+
+
+@dataclass
+class Side:
+    """One side of a comparison as the comment describes it."""
+
+    label: str  # what the user typed: a git revision, "scanpy==1.12.4", a wheel
+    versions: dict[str, str] = field(default_factory=dict)  # package -> version, as installed
+    commit: str = ""  # the suite's commit the benchmarks came from
+
+
+@dataclass
+class Report:
+    rows: list[Row]
+    base: Side
+    head: Side
+    factor: float
+    machine: dict[str, str] = field(default_factory=dict)
+    rounds: int = 0
+    note: str = ""  # e.g. "calibration: HEAD's samples scaled by 1.3"
+
+    def counts(self) -> dict[Change, int]:
+        out: dict[Change, int] = {}
+        for row in self.rows:
+            out[row.change] = out.get(row.change, 0) + 1
+        return out
+
+    @property
+    def regressed(self) -> bool:
+        worse = (Change.REGRESSION, Change.FAILED)
+        return any(r.change in worse and r.before is not None and r.before.value is not None for r in self.rows)
+
+
+def human(value: float | None, unit: str | None, stats: dict | None = None) -> str:
+    """A value with its unit as asv prints it (``1.23±0.01ms``); ``failed`` / ``n/a``."""
+    from asv.util import human_value
+    from asv_runner.statistics import get_err
+
+    if value is None:
+        return "failed"
+    if value != value:
+        return "n/a"
+    err = get_err(value, stats) if stats else None
+    return human_value(value, unit or "seconds", err=err)
+
+
+def _ratio(row: Row) -> str:
+    if row.ratio is None:
+        return "n/a"
+    text = f"{row.ratio:.2f}"
+    if row.change == Change.UNCHANGED and row.beyond_factor:
+        return f"~{text}"  # asv's mark: beyond the factor but not significant
+    return text
+
+
+def _table(rows: Iterable[Row]) -> list[str]:
+    cells = []
+    for row in rows:
+        m = row.measurement
+        before = human(row.before.value, m.unit, row.before.stats) if row.before else "missing"
+        after = human(row.after.value, m.unit, row.after.stats) if row.after else "missing"
+        cells.append([CHANGE_LABEL[row.change], before, after, _ratio(row), code(m.label)])
+    return [table(["Change", "Before", "After", "Ratio", "Benchmark (Parameter)"], cells, "lrrrl")]
+
+
+def _order(rows: list[Row], change: str) -> list[Row]:
+    """Worst first: the biggest slowdowns at the top, then the biggest speedups."""
+    picked = [r for r in rows if r.change == change]
+    sign = -1 if change == Change.REGRESSION else 1
+    return sorted(picked, key=lambda r: (sign * (r.ratio or 1.0), r.measurement.label))
+
+
+def render(report: Report) -> str:
+    """The whole comment, marker first."""
+    rows = report.rows
+    counts = report.counts()
+    changed = _order(rows, Change.REGRESSION) + _order(rows, Change.IMPROVEMENT)
+    unchanged = sorted((r for r in rows if r.change == Change.UNCHANGED), key=lambda r: r.measurement.label)
+    trouble = sorted((r for r in rows if r.change in TROUBLE),
+                     key=lambda r: (r.change, r.measurement.label))
+
+    out = [MARKER, f"## Benchmarks: {code(report.base.label)} → {code(report.head.label)}", ""]
+    n_reg, n_imp = counts.get(Change.REGRESSION, 0), counts.get(Change.IMPROVEMENT, 0)
+    verdict = "**No significant changes.**" if not changed else f"**{n_reg} slower, {n_imp} faster.**"
+    summary = [f"{counts.get(Change.UNCHANGED, 0)} unchanged"]
+    for kind in TROUBLE:
+        if counts.get(kind):
+            summary.append(f"{counts[kind]} {kind}")
+    out.append(f"{verdict} {', '.join(summary)}; factor {report.factor:g}.")
+    if report.note:
+        out += ["", f"> {code(report.note)}"]
+    out += ["", "### Benchmark changes", ""]
+    if changed:
+        out += _table(changed)
+    else:
+        out.append("None beyond the factor and significant.")
+    out.append("")
+    if unchanged:
+        out += ["<details>", f"<summary>Unchanged ({len(unchanged)})</summary>", ""]
+        out += _table(unchanged)
+        out += ["", "</details>", ""]
+    if trouble:
+        # n/a on both sides is the normal state of an impossible combination: counted, collapsed
+        both_na = [r for r in trouble if _state(r.before) == _state(r.after) == "n/a"]
+        listed = [r for r in trouble if r not in both_na]
+        out += ["### Failures and n/a", ""]
+        for r in listed:
+            out.append(f"- {CHANGE_LABEL[r.change]}: {code(r.measurement.label)}"
+                       f" (before: {_state(r.before)}, after: {_state(r.after)})")
+        if listed:
+            out.append("")
+        if both_na:
+            out += ["<details>", f"<summary>n/a on both sides ({len(both_na)})</summary>", ""]
+            out += [f"- {code(r.measurement.label)}" for r in both_na]
+            out += ["", "</details>"]
+        out.append("")
+    versions = [["side", code(report.base.label), code(report.head.label)]]
+    if report.base.commit or report.head.commit:
+        versions.append(["suite commit", code(report.base.commit[:12]), code(report.head.commit[:12])])
+    for package in sorted(set(report.base.versions) | set(report.head.versions)):
+        versions.append([code(package), code(report.base.versions.get(package, "-")),
+                         code(report.head.versions.get(package, "-"))])
+    out += ["### Machine and versions", "", table(["", "Before", "After"], versions), ""]
+    if report.machine:
+        out.append("Machine: " + ", ".join(f"{code(k)} {code(v)}" for k, v in sorted(report.machine.items())) + ".")
+        out.append("")
+    rounds = (f" Both sides ran on this machine; each `time_` benchmark was timed in up to {report.rounds} "
+              f"interleaved turns per side (2 samples a turn, alternating between the sides)." if report.rounds else "")
+    out += ["### How changes are decided", "",
+            f"Factor {report.factor:g}: {TEST_DESCRIPTION}. `~` marks a ratio beyond the factor that is not "
+            f"significant.{rounds} Run `rngbench compare --calibrate` to measure this runner's noise.", ""]
+    return "\n".join(out)
+
+
+def _state(m) -> str:
+    if m is None:
+        return "missing"
+    if m.value is None:
+        return "failed"
+    if m.value != m.value:
+        return "n/a"
+    return "ok"

@@ -1,0 +1,190 @@
+"""The pull-request comment, rendered by trusted code from untrusted data.
+
+The benchmark job of a pull request runs the pull request's own code, so
+everything it uploads -- ``compare.json`` included -- is what the pull request
+wants it to be.  The job that posts the comment (``bench-comment.yml``) runs
+the *default branch's* rngbench instead, and this module is all it does with
+the artifact: read ``compare.json`` as data, check it against the schema
+shipped beside this file (``schema.json``: types, sizes, versions that
+look like versions), decide every verdict again from the numbers with
+:mod:`rngbench.significance`, and render the comment with :func:`rngbench.comment.render`
+-- the same renderer ``rngbench compare`` uses, so the comment looks the same.
+A file that is missing, too big, not JSON or not valid becomes a fixed comment
+that contains nothing from the file.
+
+Free text in the data (side labels, parameter values, machine strings) can
+only appear inside code spans, which ``comment.code`` escapes for markdown;
+before that, :func:`neutral` spells out the invisible characters a code span
+would still show as-is: bidi overrides such as U+202E (which reverse what the
+reader sees), zero-width and other format characters, lone surrogates,
+private-use and unassigned code points.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import stat
+import unicodedata
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from rngbench.compare import comment
+from rngbench.util import atomic
+
+SCHEMA_FILE = "schema.json"
+MAX_BYTES = 8 * 2**20  # far above a real compare.json (232 rows with 40 samples a side: ~0.5 MB)
+MAX_COMMENT = 65_000  # GitHub refuses a comment body over 65,536 characters
+UNITS = {"time": "seconds", "timeraw": "seconds", "mem": "bytes", "peakmem": "bytes", "track": "unit"}
+"""asv's unit for each kind of benchmark (the prefix of its name); compare.json does not repeat it."""
+
+# Unicode categories a code span would show unescaped although they are invisible or change what is seen:
+# Cf format (bidi overrides and isolates, zero-width joiners, soft hyphen, tags), Cs lone surrogates (JSON can
+# carry them, UTF-8 cannot), Co private use, Cn unassigned.  Cc, Zl and Zp are spelled out by comment.code.
+HIDDEN_CATEGORIES = frozenset({"Cf", "Cs", "Co", "Cn"})
+
+INVALID = "The benchmark run produced invalid results, so this comment shows none of them; see the workflow run."
+MISSING = "The benchmark run produced no results (it stopped before writing them); see the workflow run."
+FOOTER = ("Rendered by the default branch's rngbench from the benchmark data of {run}; "
+          "the numbers were measured by the pull request's own code.")
+CUT = "(cut here: the comment reached GitHub's size limit; the whole comparison is in the workflow run's artifact)"
+RUN_URL = re.compile(r"https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+")
+
+
+class InvalidResults(ValueError):
+    """Why compare.json cannot be shown: one line, printable ASCII, nothing longer than a log line."""
+
+
+def neutral(text: str) -> str:
+    """``text`` with every hidden character spelled out (``\\u202e``); visible text unchanged."""
+    return "".join(_spelled(c) if unicodedata.category(c) in HIDDEN_CATEGORIES else c for c in text)
+
+
+def _spelled(char: str) -> str:
+    return f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}"
+
+
+def _log_safe(text: str) -> str:
+    """A reason fit for a CI log: one line of printable ASCII (a line could otherwise be a workflow command)."""
+    return ascii(text)[1:-1][:300]
+
+
+@cache
+def schema() -> dict:
+    return json.loads(resources.files("rngbench.compare").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes: a regular file (never followed through a symlink) of at most MAX_BYTES."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        raise  # its own fixed comment (render_file)
+    except OSError as exc:  # a symlink (ELOOP), a directory, no permission
+        raise InvalidResults(f"cannot open {path.name}: {exc.strerror}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InvalidResults(f"{path.name} is not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        raise InvalidResults(f"{path.name} is larger than {MAX_BYTES} bytes")
+    return data
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse(data: bytes) -> dict:
+    """Strict JSON (no NaN/Infinity), validated against the schema; raises :class:`InvalidResults`."""
+    import jsonschema
+
+    try:
+        doc = json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # ValueError: JSON errors, huge integers
+        raise InvalidResults(_log_safe(f"not JSON: {exc}")) from None
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema()).iter_errors(doc))
+    if error is not None:
+        raise InvalidResults(_log_safe(f"{error.json_path}: fails the schema's {error.validator!r} rule"))
+    return doc
+
+
+def _measurement(data: dict | None, benchmark: str, params: tuple, unit: str):
+    from rngbench.asvio.results import Measurement
+    from rngbench.compare.significance import pooled
+
+    if data is None:
+        return None
+    value = math.nan if data["value"] == "n/a" else data["value"]
+    samples = tuple(data["samples"]) if data["samples"] else None
+    stats = None
+    if samples and value is not None and not math.isnan(value):
+        _, stats = pooled(list(samples))  # the spread (±) the comment shows, as rngbench compare computed it
+    return Measurement(benchmark, params, value, samples, stats, unit)
+
+
+def report(doc: dict) -> comment.Report:
+    """The :class:`rngbench.comment.Report` a schema-valid compare.json describes, free text neutralised.
+
+    Each row's verdict and ratio are decided again here, by :func:`rngbench.significance.classify` on the
+    values and samples (what ``rngbench compare`` does), so the file's own ``change`` and ``ratio`` never reach
+    the comment: a pull request cannot label a slowdown "unchanged" without also changing the numbers shown.
+    """
+    from rngbench.compare.significance import classify
+
+    def side(d: dict) -> comment.Side:
+        return comment.Side(neutral(d["label"]), dict(d["versions"]), d["commit"])
+
+    factor = float(doc["factor"])
+    rows = []
+    for r in doc["rows"]:
+        benchmark = r["benchmark"]
+        unit = UNITS[benchmark.rsplit(".", 1)[1].split("_", 1)[0]]
+        params = tuple((name, neutral(value)) for name, value in r["params"].items())
+        rows.append(classify(_measurement(r["before"], benchmark, params, unit),
+                             _measurement(r["after"], benchmark, params, unit), factor))
+    machine = {key: neutral(value) for key, value in doc["machine"].items()}
+    return comment.Report(rows, side(doc["base"]), side(doc["head"]), factor, machine, doc["rounds"])
+
+
+def _fixed(message: str) -> str:
+    return f"{comment.MARKER}\n## Benchmarks\n\n**{message}**\n"
+
+
+def _finish(body: str, run_url: str | None) -> str:
+    """``body`` with the provenance footer, cut at a line end if the whole would pass GitHub's limit."""
+    if run_url is not None and not RUN_URL.fullmatch(run_url):
+        raise ValueError(f"not a GitHub Actions run URL: {run_url!r}")
+    footer = FOOTER.format(run=f"[workflow run {run_url.rsplit('/', 1)[1]}]({run_url})" if run_url
+                           else "the pull request's workflow run")
+    room = MAX_COMMENT - len(footer) - len(CUT) - 8
+    body = body.rstrip("\n")
+    if len(body) > room:
+        body = body[: body.rfind("\n", 0, room)] + "\n\n" + CUT
+    return f"{body}\n\n---\n{footer}\n"
+
+
+def render_data(data: bytes, run_url: str | None = None) -> tuple[str, str | None]:
+    """The comment for the bytes of a compare.json, and why they were refused (None when they were shown)."""
+    try:
+        body, problem = comment.render(report(parse(data))), None
+    except InvalidResults as exc:
+        body, problem = _fixed(INVALID), str(exc)
+    return _finish(body, run_url), problem
+
+
+def render_file(path: Path, run_url: str | None = None) -> tuple[str, str | None]:
+    """:func:`render_data` for a file; a missing file gets its own fixed comment, any unreadable one INVALID's."""
+    try:
+        data = _read(path)
+    except FileNotFoundError:
+        return _finish(_fixed(MISSING), run_url), f"{path.name} does not exist"
+    except InvalidResults as exc:
+        return _finish(_fixed(INVALID), run_url), str(exc)
+    return render_data(data, run_url)

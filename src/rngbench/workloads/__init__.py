@@ -1,1 +1,0 @@
-"""Benchmark workloads: one module per workload, each implementing every RNG strategy."""

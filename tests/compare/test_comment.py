@@ -1,0 +1,188 @@
+"""The pull-request comment: structure, ordering, and escaping of hostile benchmark names.
+
+The escaping tests render the comment with cmark-gfm (GitHub's own markdown
+library, with GitHub's table/autolink/tagfilter extensions and raw HTML
+allowed) and look at the HTML that comes out: a name that escapes its code
+span would show up as an extra cell, a tag, a link or text outside <code>.
+"""
+
+from __future__ import annotations
+
+import math
+from html.parser import HTMLParser
+
+import cmarkgfm
+import pytest
+from cmarkgfm.cmark import Options
+
+from fixtures.markdown import table_rows
+from rngbench.asvio.results import Measurement
+from rngbench.compare.comment import MARKER, Report, Side, render
+from rngbench.compare.significance import Change, classify
+from rngbench.util.markdown import code
+
+HOSTILE = [
+    "a|b|c",
+    "tick`s``here",
+    "`leading and trailing`",
+    "<script>alert(1)</script>",
+    "end --> <!-- again",
+    "line\nbreak\r\nand\ttab\x07bell",
+    "[x](javascript:alert(1))",
+    "@octocat and @github/security please look",
+    "<img src=x onerror=alert(1)>",
+    "**bold** _em_ ~~strike~~ # heading",
+    "https://evil.example/phish www.evil.example",
+    "back\\slash\\|pipe",
+    "&amp; &lt;entity&gt;",
+    "</code></td></tr></table>",
+    "</details><details open>",
+]
+
+
+def m(name, value, params=(), samples=None, unit="seconds"):
+    if samples is None and value is not None and not math.isnan(value):
+        samples = tuple(value * (1 + 0.001 * i) for i in range(10))
+    stats = None
+    if samples:
+        from rngbench.compare.significance import pooled
+
+        value, stats = pooled(list(samples))
+    return Measurement(name, tuple(params), value, samples, stats, unit)
+
+
+def report(rows, **kw):
+    return Report(rows=rows, base=Side("scanpy==1.12.4", {"numpy": "2.4.6", "scanpy": "1.12.4"}),
+                  head=Side("scanpy==1.13.0a2", {"numpy": "2.4.6", "scanpy": "1.13.0a2"}), factor=1.1,
+                  machine={"cpu": "test cpu", "num_cpu": "2"}, rounds=4, **kw)
+
+
+class Html(HTMLParser):
+    """Tags, and text that is not inside <code>."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.depth_code = 0
+        self.outside_code: list[str] = []
+        self.codes: list[str] = []
+        self.rows: list[list[str]] = []
+        self.comments: list[str] = []
+
+    def handle_comment(self, data):
+        self.comments.append(data)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "code":
+            self.depth_code += 1
+            self.codes.append("")
+        if tag == "tr":
+            self.rows.append([])
+        if tag in ("td", "th"):
+            self.rows[-1].append(tag)
+
+    def handle_endtag(self, tag):
+        if tag == "code":
+            self.depth_code -= 1
+
+    def handle_data(self, data):
+        if self.depth_code:
+            self.codes[-1] += data
+        else:
+            self.outside_code.append(data)
+
+
+def github_html(markdown: str) -> Html:
+    html = cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+    parser = Html()
+    parser.feed(html)
+    return parser
+
+
+def shown(name: str) -> str:
+    """What the reader should see for a name: control characters spelled out, nothing else changed."""
+    return name.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t").replace("\x07", "\\x07")
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_code_span_round_trips_through_github_markdown(name):
+    """Inside a table cell, the code span renders to exactly the name (control characters spelled out)."""
+    md = f"| a | b |\n|---|---|\n| {code(name)} | x |\n"
+    html = github_html(md)
+    assert html.codes == [shown(name)]
+    assert html.rows[1] == ["td", "td"], "the name split or ended the table row"
+
+
+def test_hostile_names_cannot_inject_into_the_comment():
+    rows = []
+    for i, name in enumerate(HOSTILE):
+        before = m(name, 1.0, params=[("strategy", repr(name))])
+        factor = [2.0, 0.5, 1.0][i % 3]
+        after = m(name, factor, params=[("strategy", repr(name))])
+        rows.append(classify(before, after, 1.1))
+    rows.append(classify(m("bad|failed`<b>", 1.0), m("bad|failed`<b>", None), 1.1))
+    rows.append(classify(m("@na\n|x", math.nan), m("@na\n|x", 1.0), 1.1))
+    text = render(report(rows, note="note with @someone and <script>"))
+    html = github_html(text)
+
+    allowed = {"h2", "h3", "p", "strong", "table", "thead", "tbody", "tr", "th", "td", "code", "details",
+               "summary", "ul", "li", "blockquote"}
+    assert {tag for tag, _ in html.tags} <= allowed
+    assert not any(attrs for tag, attrs in html.tags if tag != "th" and tag != "td"), "no tag gets attributes"
+    # every table row of the changes tables has five cells: no name added or removed a column
+    for row in html.rows:
+        assert len(row) in (5, 3), row
+    # hostile text is only ever inside code spans
+    outside = "".join(html.outside_code)
+    for needle in ("@octocat", "@someone", "javascript", "<script", "onerror", "evil.example", "**bold**"):
+        assert needle not in outside
+    for name in HOSTILE:
+        assert any(shown(name) in c for c in html.codes), name
+    # the hidden marker is the first line and the only HTML comment GitHub sees ("-->" in names stays in code)
+    assert text.splitlines()[0] == MARKER
+    assert html.comments == [MARKER[4:-3]]
+
+
+def test_sections_and_order():
+    rows = [
+        classify(m("b.small_regression", 1.0), m("b.small_regression", 1.3), 1.1),
+        classify(m("b.big_regression", 1.0), m("b.big_regression", 3.0), 1.1),
+        classify(m("b.improvement", 1.0), m("b.improvement", 0.5), 1.1),
+        classify(m("b.same", 1.0), m("b.same", 1.01), 1.1),
+        classify(m("b.failing", 1.0), m("b.failing", None), 1.1),
+        classify(m("b.skipped", math.nan), m("b.skipped", math.nan), 1.1),
+        classify(None, m("b.new", 1.0), 1.1),
+    ]
+    text = render(report(rows))
+    changes = text.split("### Benchmark changes")[1].split("<details>")[0]
+    order = [name for name in ("big_regression", "small_regression", "improvement") if name in changes]
+    assert order == ["big_regression", "small_regression", "improvement"]
+    assert changes.index("big_regression") < changes.index("small_regression") < changes.index("improvement")
+    assert "b.same" not in changes
+    details = text.split("<details>")[1].split("</details>")[0]
+    assert "Unchanged (1)" in details and "b.same" in details
+    trouble = text.split("### Failures and n/a")[1].split("###")[0]
+    for name in ("b.failing", "b.skipped", "b.new"):
+        assert name in trouble
+    assert ["Change", "Before", "After", "Ratio", "Benchmark (Parameter)"] in table_rows(text)
+    assert "`1.13.0a2`" in text and "`2.4.6`" in text  # versions of both sides
+    assert "factor 1.1" in text.lower() and "Mann-Whitney" in text
+    assert "interleaved" in text
+    assert report(rows).regressed
+
+
+def test_no_changes_is_not_a_regression():
+    rows = [classify(m("b.same", 1.0), m("b.same", 1.02), 1.1)]
+    rep = report(rows)
+    assert not rep.regressed
+    assert "No significant changes" in render(rep)
+
+
+def test_beyond_factor_but_not_significant_gets_a_tilde():
+    """Three samples each cannot reach p < 0.002 and their intervals overlap: asv prints ~ and flags nothing."""
+    before = m("b.noisy", None, samples=(1.0, 2.0, 3.0))
+    after = m("b.noisy", None, samples=(1.5, 2.5, 3.5))
+    row = classify(before, after, 1.1)
+    assert row.change == Change.UNCHANGED == "unchanged" and row.beyond_factor
+    assert "~1.25" in render(report([row]))
