@@ -15,10 +15,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from test_comment import HOSTILE, github_html, m, report as comment_report  # the escaping harness
+from test_comment import HOSTILE, github_html, m  # the escaping harness
+from test_comment import report as comment_report
 
-from rngbench.compare import trusted as tc
 from rngbench.cli import main
+from rngbench.compare import trusted as tc
 from rngbench.compare.comment import CHANGE_LABEL, MARKER
 from rngbench.compare.significance import classify
 

@@ -98,8 +98,10 @@ def test_standalone_modules_parse_as_python_37(module):
     source = (STREAMS / module).read_text()
     ast.parse(source, feature_version=(3, 7))
     tree = ast.parse(source)
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
     allowed = {"numpy", "catalogue", "fingerprint", "record", "__future__", "ctypes", "hashlib", "importlib", "json",
                "math", "os", "pickle", "platform", "select", "shutil", "signal", "struct", "sys", "tempfile", "time",
                "warnings"}

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rngbench.streams import blob as blobs
-from rngbench.streams.compare import classify
+from rngbench.streams.classify import classify
 from rngbench.streams.store import build_record
 
 

@@ -97,7 +97,11 @@ def test_interrupted_matrix_resumes_without_redoing(tmp_path, recorded, monkeypa
     assert not [p for p in store.root.rglob("*") if p.name.startswith(".")], "temporary files left behind"
 
     calls.clear()
-    monkeypatch.setattr(mx, "record_release", lambda job, w, e: calls.append(job.version) or _fake_recording(recorded, w, job.version))
+    def recording(job, workdir, env_root):
+        calls.append(job.version)
+        return _fake_recording(recorded, workdir, job.version)
+
+    monkeypatch.setattr(mx, "record_release", recording)
     fresh = Store(store.root)
     jobs, done, _ = mx.plan(index, fresh, INTERPRETERS)
     assert done == stored

@@ -138,8 +138,9 @@ def check(store_path: Path, against: str) -> None:
         console.print(f"{len(new_variant)} platform-dependent case(s) match no stored platform: this machine "
                       f"({installed.platform_id}) is a new platform variant; add it with `rngbench streams record "
                       f"DIR` then `rngbench streams ingest DIR`")
-    summary = (f"numpy {installed.version} vs {', '.join(versions) if len(versions) < 4 else f'{len(versions)} releases'}: "
-               f"{len(installed.records)} cases, {len(shown)} differences, {len(bad)} NEP 19 breaches ({elapsed:.1f} s)")
+    against_what = ", ".join(versions) if len(versions) < 4 else f"{len(versions)} releases"
+    summary = (f"numpy {installed.version} vs {against_what}: {len(installed.records)} cases, "
+               f"{len(shown)} differences, {len(bad)} NEP 19 breaches ({elapsed:.1f} s)")
     console.print(summary)
     sys.exit(1 if bad else 0)
 
@@ -242,7 +243,8 @@ def ingest(store_path: Path, recorded: Path, create: bool) -> None:
     try:
         doc, cases = read_recorder_output(recorded)
         if doc["catalogue"] != catalogue.digest():
-            fail(f"{recorded} was recorded from another catalogue ({doc['catalogue']}, this one is {catalogue.digest()})")
+            fail(f"{recorded} was recorded from another catalogue "
+                 f"({doc['catalogue']}, this one is {catalogue.digest()})")
         if doc["env"]["numpy"] in store.releases():
             version, pid = store.add_variant(doc, cases)
             click.echo(f"stored platform {pid} of numpy {version}")

@@ -33,7 +33,6 @@ from importlib import resources
 from pathlib import Path
 
 from rngbench.compare import comment
-from rngbench.util import atomic
 
 SCHEMA_FILE = "schema.json"
 MAX_BYTES = 8 * 2**20  # far above a real compare.json (232 rows with 40 samples a side: ~0.5 MB)

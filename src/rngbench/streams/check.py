@@ -22,7 +22,7 @@ from packaging.version import Version
 
 from rngbench.streams import policy
 from rngbench.streams.blob import Blob
-from rngbench.streams.compare import classify
+from rngbench.streams.classify import classify
 from rngbench.streams.history import blob_loader, pair_changes
 from rngbench.streams.recorder import catalogue, fingerprint, record
 from rngbench.streams.store import Store, StoreError, build_record
@@ -70,7 +70,8 @@ def closest_platform(store: Store, version: str, installed: Installed) -> Varian
     ranked = sorted(platforms, key=lambda pid: (-fingerprint.closeness(installed.platform, platforms[pid]),
                                                 pid != reference, pid))
     best = ranked[0]
-    return Variant(best, f"{mine} is not stored; closest fingerprint" + (" (the reference)" if best == reference else ""))
+    why = f"{mine} is not stored; closest fingerprint" + (" (the reference)" if best == reference else "")
+    return Variant(best, why)
 
 
 def _spread(store_load, per_platform: dict[str, dict], reference: dict) -> float:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rngbench.streams import policy
+from rngbench.streams.classify import classify
 from rngbench.streams.recorder import catalogue
-from rngbench.streams.compare import classify
 from rngbench.streams.store import Store
 
 CHANGES_SCHEMA = 1

@@ -19,19 +19,17 @@ import pandas as pd  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from packaging.version import Version  # noqa: E402
 
-from rngbench.util import atomic  # noqa: E402
 from rngbench.streams.history import regime_of  # noqa: E402
 from rngbench.streams.store import Store  # noqa: E402
+from rngbench.util import atomic, markdown  # noqa: E402
+from rngbench.util.markdown import code  # noqa: E402
 
 # heatmap cell codes and colours: unchanged, not present, then each kind of change
 # (a method appearing or vanishing shows as the edge of a "missing" run, so `absent` needs no colour)
 CELL_CODES = {"same": 0, "missing": 1, "roundoff": 2, "state": 3, "stream": 4, "shape": 5, "raises": 6, "platform": 7}
 CELL_COLOURS = ["#ffffff", "#d9d9d9", "#9ecae1", "#fdae6b", "#e6550d", "#756bb1", "#de2d26", "#74c476"]
+VERDICT_ORDER = ["violation", "bugfix-release", "allowed", "roundoff-only"]
 POLICY_ORDER = ["bitgen", "nep19-must", "legacy", "generator"]
-
-
-def _md_escape(text: object) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 COLUMNS = ["case", "method", "regime", "policy", "from", "to", "kind", "first_index", "fraction", "max_rel",
@@ -99,12 +97,15 @@ def platform_section(frame: pd.DataFrame) -> str:
                .agg(first=("from", "first"), last=("from", "last"), releases=("from", "nunique"),
                     fraction=("fraction", "max"), max_rel=("max_rel", "max"), verdict=("verdict", "first"))
                .reset_index())
-    header = ("| method | regime | platform (vs the reference) | releases | from … to | max fraction | max rel | verdict |\n"
-              "|---|---|---|---|---|---|---|---|\n")
-    return header + "".join(
-        f"| {_md_escape(r.method)} | {_md_escape(r.regime)} | {_md_escape(r.platform)} | {r.releases} | "
-        f"{r.first} … {r.last} | {r.fraction:.3f} | {'' if pd.isna(r.max_rel) else f'{r.max_rel:.2g}'} | {r.verdict} |\n"
-        for r in grouped.itertuples(index=False))
+    headers = ["method", "regime", "platform (vs the reference)", "releases", "from … to", "max fraction", "max rel",
+               "verdict"]
+    rows = [[code(r.method), code(r.regime), code(r.platform), r.releases, f"{r.first} … {r.last}",
+             f"{r.fraction:.3f}", _rel(r.max_rel), r.verdict] for r in grouped.itertuples(index=False)]
+    return markdown.table(headers, rows, align="lllrlrrl") + "\n"
+
+
+def _rel(x) -> str:
+    return "" if pd.isna(x) else f"{x:.2g}"
 
 
 def sweep_findings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -113,27 +114,20 @@ def sweep_findings(frame: pd.DataFrame) -> pd.DataFrame:
     hand = real[~_sweep(real)]
     seen = set(zip(hand["method"], hand["from"], hand["to"], hand["kind"]))
     sweeps = real[_sweep(real)]
-    keep = [(m, f, t, k) not in seen for m, f, t, k in zip(sweeps["method"], sweeps["from"], sweeps["to"], sweeps["kind"])]
-    return sweeps[keep]
+    keys = zip(sweeps["method"], sweeps["from"], sweeps["to"], sweeps["kind"])
+    return sweeps[[key not in seen for key in keys]]
 
 
 def _table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "_none_\n"
-    shown = pd.DataFrame({
-        "method": frame["method"],
-        "regime": frame["regime"],
-        "from → to": frame["from"] + " → " + frame["to"],
-        "kind": frame["kind"],
-        "first index": frame["first_index"].map(lambda x: "" if pd.isna(x) else str(int(x))),
-        "fraction": frame["fraction"].map(lambda x: "" if pd.isna(x) else f"{x:.3f}"),
-        "max rel": frame["max_rel"].map(lambda x: "" if pd.isna(x) else f"{x:.2g}"),
-        "verdict": frame["verdict"],
-        "case": frame["case"],
-    })
-    header = "| " + " | ".join(shown.columns) + " |\n|" + "---|" * len(shown.columns) + "\n"
-    body = "".join("| " + " | ".join(_md_escape(v) for v in row) + " |\n" for row in shown.itertuples(index=False))
-    return header + body
+    headers = ["method", "regime", "from → to", "kind", "first index", "fraction", "max rel", "verdict", "case"]
+    rows = [[code(r["method"]), code(r["regime"]), f"{r['from']} → {r['to']}", r["kind"],
+             "" if pd.isna(r["first_index"]) else str(int(r["first_index"])),
+             "" if pd.isna(r["fraction"]) else f"{r['fraction']:.3f}", _rel(r["max_rel"]), r["verdict"],
+             code(r["case"])]
+            for r in frame.to_dict("records")]
+    return markdown.table(headers, rows, align="llllrrrll") + "\n"
 
 
 def headlines(frame: pd.DataFrame) -> str:
@@ -146,10 +140,9 @@ def headlines(frame: pd.DataFrame) -> str:
                .groupby(["step", "method", "kind", "verdict"], sort=False)
                .agg(cases=("case", "size"), regimes=("regime", lambda r: ", ".join(sorted(set(r)))))
                .reset_index())
-    header = "| from → to | method | kind | verdict | cases | regimes |\n|---|---|---|---|---|---|\n"
-    return header + "".join(
-        f"| {_md_escape(r.step)} | {_md_escape(r.method)} | {r.kind} | {r.verdict} | {r.cases} | {_md_escape(r.regimes)} |\n"
-        for r in grouped.itertuples(index=False))
+    rows = [[r.step, code(r.method), r.kind, r.verdict, r.cases, code(r.regimes)]
+            for r in grouped.itertuples(index=False)]
+    return markdown.table(["from → to", "method", "kind", "verdict", "cases", "regimes"], rows, align="llllrl") + "\n"
 
 
 def render_markdown(changes: dict, store: Store) -> str:
@@ -173,13 +166,13 @@ def render_markdown(changes: dict, store: Store) -> str:
         f"- Recorded on {env.get('system', '?')} {env.get('machine', '?')}, byte order {env.get('byteorder', '?')}, "
         f"C long {env.get('c_long_bytes', '?')} bytes.",
         f"- Distinct changes (method × release transition × kind; appearances of new methods aside): {len(events)} — "
-        + (", ".join(f"{v}: {verdicts[v]}" for v in ["violation", "bugfix-release", "allowed", "roundoff-only"] if verdicts[v]) or "none")
+        + (", ".join(f"{v}: {verdicts[v]}" for v in VERDICT_ORDER if verdicts[v]) or "none")
         + f" (over {len(real)} case rows; `RandomState` and `np.random.*` listed once where they agree).",
         f"- Platforms: every release's reference is recorded under OpenBLAS's `{_reference_kernel(store, versions)}` "
         f"kernel, and the methods whose output follows linear algebra under every other kernel the recording CPU "
         f"runs (platforms recorded: {', '.join(_platform_ids(store, versions)) or 'none'}); "
         f"{frame[frame['kind'] == 'platform']['case'].nunique()} cases differ between platforms (below).",
-        f"- Parameter sweeps: {sum(1 for c in changes['cases'] if regime_of(c['id']).startswith('sweep:'))} sweep points; "
+        f"- Parameter sweeps: {sum(regime_of(c['id']).startswith('sweep:') for c in changes['cases'])} sweep points; "
         f"{len(distinct_events(found_by_sweeps))} distinct changes found only by them (below).",
         "",
         "Kinds: `stream` values differ beyond roundoff · `state` same values, different generator state after the call "

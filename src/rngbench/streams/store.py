@@ -32,11 +32,11 @@ import numpy as np
 from packaging.version import InvalidVersion, Version
 
 from rngbench.errors import RngbenchError
-from rngbench.util import atomic
-from rngbench.util.lock import hold_lock
 from rngbench.streams import blob as blobs
 from rngbench.streams import policy
 from rngbench.streams.recorder import fingerprint as fingerprints
+from rngbench.util import atomic
+from rngbench.util.lock import hold_lock
 
 SCHEMA = 2  # 2: platforms, reference and variants (one record per platform where outputs differ)
 INDEX = "INDEX"
@@ -214,7 +214,8 @@ class Store:
         for case_id, per_platform in manifest.get("variants", {}).items():
             for pid, key in per_platform.items():
                 if key not in records:
-                    raise StoreError(f"releases/{manifest['numpy']}.json: record {key} of {case_id} on {pid} is missing")
+                    raise StoreError(f"releases/{manifest['numpy']}.json: record {key} of {case_id} on {pid} "
+                                     "is missing")
                 out.setdefault(case_id, {})[pid] = records[key]
         return out
 
@@ -414,7 +415,8 @@ class Store:
         releases = self.root / "releases"
         for path in sorted(releases.iterdir()) if releases.is_dir() else []:
             if f"releases/{path.name}" not in index:
-                problems.append(f"{path}: {_unexpected(path)} not listed in {INDEX} (an interrupted run, or added by hand)")
+                problems.append(f"{path}: {_unexpected(path)} not listed in {INDEX} "
+                                "(an interrupted run, or added by hand)")
         for rel in sorted(index):
             try:
                 self._checked_bytes(rel)
