@@ -22,7 +22,7 @@ from packaging.version import Version
 
 from rngbench.streams import policy
 from rngbench.streams.blob import Blob
-from rngbench.streams.classify import classify
+from rngbench.streams.classify import Kind, classify
 from rngbench.streams.history import blob_loader, pair_changes
 from rngbench.streams.recorder import catalogue, fingerprint, record
 from rngbench.streams.store import Store, StoreError, build_record
@@ -118,11 +118,11 @@ def compare_installed(store: Store, installed: Installed, against: str) -> tuple
         exempt = policy.exemption(case["method"]) is not None
         if same_version:
             entry["verdict"] = policy.platform_verdict(case["method"], entry["kind"])
-            entry["kind"] = "platform"
+            entry["kind"] = Kind.PLATFORM
         elif exempt and chosen.platform_id != installed.platform_id and per_platform:
             spread = _spread(from_store, per_platform, reference)
             if entry["max_rel"] is not None and entry["max_rel"] <= ENVELOPE * spread:
-                entry["kind"], entry["verdict"] = "platform", "platform-dependent"
+                entry["kind"], entry["verdict"] = Kind.PLATFORM, policy.Verdict.PLATFORM_DEPENDENT
         rows.append({"id": case["id"], "method": policy.method_name(case["target"], case["method"]),
                      "regime": case["regime"], "platform": chosen.platform_id, **entry})
     return rows, chosen

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
@@ -33,12 +34,24 @@ from rngbench.streams.blob import COLLISION, Blob
 ROUNDOFF_ULP = 1024  # a few ULP per operation, compounded through a transcendental chain
 ROUNDOFF_SCALED = 1e-11  # |a - b| / max |a|: roundoff of a few operations on the output's scale
 STATS_REL = 1e-9  # relative agreement of sum / sum|x| / min / max demanded for roundoff
-KINDS = ("absent", "raises", "shape", "stream", "state", "roundoff")
+class Kind(StrEnum):
+    """How a case's record changed, most severe first (``platform``: one release on two platforms)."""
+
+    ABSENT = "absent"
+    RAISES = "raises"
+    SHAPE = "shape"
+    STREAM = "stream"
+    STATE = "state"
+    ROUNDOFF = "roundoff"
+    PLATFORM = "platform"
+
+
+KINDS = tuple(Kind)
 
 
 @dataclass(frozen=True)
 class Change:
-    kind: str
+    kind: Kind
     first_index: int | None = None
     fraction: float | None = None
     max_rel: float | None = None
@@ -136,22 +149,22 @@ def classify(a: dict, b: dict, load: Callable[[dict], Blob]) -> Change | None:
     values in memory); it is called only when the value digests differ.
     """
     if a["status"] != b["status"]:
-        kind = "absent" if "absent" in (a["status"], b["status"]) else "raises"
+        kind = Kind.ABSENT if "absent" in (a["status"], b["status"]) else Kind.RAISES
         return Change(kind)
     if a["status"] == "absent":
         return None
     if a["status"] == "raises":
-        return None if a.get("error") == b.get("error") else Change("raises")
+        return None if a.get("error") == b.get("error") else Change(Kind.RAISES)
     if a.get("dtype") != b.get("dtype") or a.get("shape") != b.get("shape"):
-        return Change("shape")
+        return Change(Kind.SHAPE)
     state_same = a.get("state") == b.get("state")
     if a.get("values") == b.get("values"):
-        return None if state_same else Change("state")
+        return None if state_same else Change(Kind.STATE)
     diff = diff_values(load(a), load(b), a.get("stats", []), b.get("stats", []))
     if diff.roundoff:
-        kind = "roundoff" if state_same else "state"
+        kind = Kind.ROUNDOFF if state_same else Kind.STATE
     else:
-        kind = "stream"
+        kind = Kind.STREAM
     return Change(kind, diff.first_index, round(diff.fraction, 6), _short(diff.max_rel), _short(diff.max_ulp))
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rngbench.streams import policy
-from rngbench.streams.classify import classify
+from rngbench.streams.classify import Kind, classify
 from rngbench.streams.recorder import catalogue
 from rngbench.streams.store import Store
 
@@ -53,7 +53,7 @@ def pair_changes(case: dict, before: dict, after: dict, v_from: str, v_to: str, 
     if change is None:
         return None
     if platforms:
-        kind, verdict = "platform", policy.platform_verdict(case["method"], change.kind)
+        kind, verdict = Kind.PLATFORM, policy.platform_verdict(case["method"], change.kind)
     else:
         pol = policy.policy_of(case["target"], case["method"])
         kind, verdict = change.kind, policy.verdict(pol, change.kind, before["status"], after["status"], v_from, v_to)

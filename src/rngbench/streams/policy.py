@@ -12,13 +12,24 @@ NEP 19 (https://numpy.org/neps/nep-0019-rng-policy.html):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from packaging.version import Version
 
 STABLE_POLICIES = ("bitgen", "nep19-must", "legacy")
 NEP19_MUST_METHODS = ("bytes", "integers", "random")
-VERDICTS = ("allowed", "violation", "bugfix-release", "roundoff-only", "platform-dependent")
-FAILING_VERDICTS = ("violation", "bugfix-release")
+class Verdict(StrEnum):
+    """What NEP 19 says of one change; shared by the store's history, the report, ``check`` and changes.json."""
+
+    ALLOWED = "allowed"
+    VIOLATION = "violation"
+    BUGFIX_RELEASE = "bugfix-release"
+    ROUNDOFF_ONLY = "roundoff-only"
+    PLATFORM_DEPENDENT = "platform-dependent"
+
+
+VERDICTS = tuple(Verdict)
+FAILING_VERDICTS = (Verdict.VIOLATION, Verdict.BUGFIX_RELEASE)
 
 
 @dataclass(frozen=True)
@@ -65,15 +76,15 @@ def exemption(method: str) -> Exemption | None:
     return PLATFORM_DEPENDENT.get(method)
 
 
-def platform_verdict(method: str, kind_if_versions_differed: str) -> str:
+def platform_verdict(method: str, kind_if_versions_differed: str) -> Verdict:
     """Verdict on two records of the *same* numpy that differ (kind ``platform``).
 
     Exempt methods (and roundoff anywhere) are ``platform-dependent``: reported, never a breach.  Anything
     else is a ``violation``: NEP 19 promises those streams on every platform.
     """
     if exemption(method) is not None or kind_if_versions_differed == "roundoff":
-        return "platform-dependent"
-    return "violation"
+        return Verdict.PLATFORM_DEPENDENT
+    return Verdict.VIOLATION
 
 
 def policy_of(target: str, method: str) -> str:
@@ -96,15 +107,15 @@ def same_series(a: str, b: str) -> bool:
     return va.release[:2] == vb.release[:2]
 
 
-def verdict(policy: str, kind: str, status_from: str, status_to: str, version_from: str, version_to: str) -> str:
+def verdict(policy: str, kind: str, status_from: str, status_to: str, version_from: str, version_to: str) -> Verdict:
     """What NEP 19 says of one change between two releases (``from`` older than ``to``)."""
     if kind == "roundoff":
-        return "roundoff-only"
+        return Verdict.ROUNDOFF_ONLY
     appeared = kind == "absent" and status_from == "absent"
     newly_accepted = kind == "raises" and status_from == "raises" and status_to == "ok"
     error_renamed = kind == "raises" and status_from == status_to == "raises"
     if appeared or newly_accepted or error_renamed:
-        return "allowed"
+        return Verdict.ALLOWED
     if policy in STABLE_POLICIES:
-        return "violation"
-    return "bugfix-release" if same_series(version_from, version_to) else "allowed"
+        return Verdict.VIOLATION
+    return Verdict.BUGFIX_RELEASE if same_series(version_from, version_to) else Verdict.ALLOWED
