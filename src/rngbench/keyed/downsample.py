@@ -28,10 +28,10 @@ _EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 @njit(cache=True)
 def _mask_of(x):
     """Smallest all-ones bit mask >= x."""
-    x = np.uint64(x)
+    mask = np.uint64(x)
     for shift in (1, 2, 4, 8, 16, 32):
-        x |= x >> np.uint64(shift)
-    return x
+        mask |= mask >> np.uint64(shift)
+    return mask
 
 
 @njit(cache=True)

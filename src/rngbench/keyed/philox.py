@@ -82,7 +82,7 @@ def block(c0, c1, c2, c3, k0, k1):
     return c0, c1, c2, c3
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def init_state(state, k0, k1, c0, c1, c2, c3):
     """Make ``state`` a fresh stream, as ``Philox(key=(k0, k1), counter=(c0, .., c3))`` is."""
     state[COUNTER] = c0
@@ -104,7 +104,7 @@ def new_state(k0, k1, c0, c1, c2, c3):
     return state
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def next64(state):
     """The next raw 64-bit word: numpy's ``random_raw`` (refills the 4-word buffer every fourth call)."""
     pos = state[BUFFER_POS]
@@ -134,7 +134,7 @@ def next64(state):
     return o0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def next32(state):
     """numpy's ``next_uint32``: the low half of a fresh word, then its buffered high half."""
     if state[HAS_HALF] != _ZERO:
@@ -146,13 +146,13 @@ def next32(state):
     return word & _LOW32
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def next_double(state):
     """numpy's ``Generator.random()``: the top 53 bits of a word, scaled to [0, 1)."""
     return np.float64(next64(state) >> _SHIFT11) * _TWO_POW_M53
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _lemire32(state, rng):
     """A uniform integer in [0, rng] for rng < 2**32 - 1 from 32-bit halves (Lemire's method)."""
     span = rng + _ONE
@@ -166,7 +166,7 @@ def _lemire32(state, rng):
     return product >> _SHIFT32
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _lemire64(state, rng):
     """A uniform integer in [0, rng] for rng < 2**64 - 1 from whole words (Lemire's method)."""
     span = rng + _ONE
@@ -179,26 +179,34 @@ def _lemire64(state, rng):
 
 
 @njit(cache=True)
+def _bounded_wide(state, r):
+    """:func:`bounded` for r >= 2**32 - 1: the raw half, the raw word, or 64-bit Lemire."""
+    if r == _LOW32:
+        return next32(state)
+    if r == _MAX64:
+        return next64(state)
+    return _lemire64(state, r)
+
+
+@njit(cache=True, inline="always")
 def bounded(state, rng):
     """A uniform ``uint64`` in [0, rng] (inclusive), drawn as numpy's ``random_bounded_uint64`` draws it.
 
-    The path depends on ``rng``: 0 draws nothing, ranges that fit 32 bits use
+    The path depends on ``rng``: 0 draws nothing, ranges below 2**32 - 1 use
     32-bit halves (so two such draws share one raw word), 2**32 - 1 and
     2**64 - 1 take the raw half/word unchanged, everything else 64-bit Lemire.
+    The wide ranges are a separate (not inlined) call: inlining them into
+    sampling loops made the common 32-bit draws several times slower.
     """
-    rng = np.uint64(rng)
-    if rng == _ZERO:
+    r = np.uint64(rng)  # a new name: rebinding an int64 argument to uint64 would unify both to float64
+    if r == _ZERO:
         return _ZERO
-    if rng <= _LOW32:
-        if rng == _LOW32:
-            return next32(state)
-        return _lemire32(state, rng)
-    if rng == _MAX64:
-        return next64(state)
-    return _lemire64(state, rng)
+    if r < _LOW32:
+        return _lemire32(state, r)
+    return _bounded_wide(state, r)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def integers(state, low, high):
     """``Generator.integers(low, high)`` for int64 (``high`` exclusive): one value."""
     return np.int64(np.uint64(low) + bounded(state, np.uint64(high) - np.uint64(low) - _ONE))
@@ -229,6 +237,23 @@ def raw_fill(state, out):
 
 
 # ---------------------------------------------------------------- numpy <-> state array
+
+
+PADDED_WORDS = 24
+"""Row width of tables whose rows different threads write all the time: 192 bytes keep any two rows' words
+at least 88 bytes apart, so no 64-byte cache line holds state of two threads (no false sharing)."""
+
+
+def fresh_table(keys, row_words: int = STATE_WORDS) -> np.ndarray:
+    """One fresh state row per key (an ``(n, 2)`` uint64 array), counters at zero: n streams in one step.
+
+    ``row_words`` > ``STATE_WORDS`` pads rows (see :data:`PADDED_WORDS`).
+    """
+    keys = np.asarray(keys, dtype=np.uint64).reshape(-1, 2)
+    table = np.zeros((keys.shape[0], row_words), dtype=np.uint64)
+    table[:, KEY:KEY + 2] = keys
+    table[:, BUFFER_POS] = BLOCK_WORDS
+    return table
 
 
 def _words(value: int, n: int) -> list[int]:

@@ -61,42 +61,42 @@ def get(name: str) -> Strategy:
         raise ValueError(f"unknown keyed strategy {name!r} (known: {', '.join(NAMES)})") from None
 
 
-def _seeded(seed_sequence: np.random.SeedSequence) -> np.ndarray:
-    """The state of ``Philox(seed=seed_sequence)``: its key is two words of the sequence's state."""
-    k0, k1 = seed_sequence.generate_state(2, np.uint64)
-    return philox.new_state(k0, k1, np.uint64(0), np.uint64(0), np.uint64(0), np.uint64(0))
-
-
-def _stack(states: list[np.ndarray]) -> np.ndarray:
-    return np.stack(states) if states else np.empty((0, philox.STATE_WORDS), dtype=np.uint64)
+def _seeded(seed_sequences, row_words: int = philox.STATE_WORDS) -> np.ndarray:
+    """States of ``Philox(seed=s)`` for each SeedSequence ``s``: a Philox key is two words of the sequence's state."""
+    return philox.fresh_table([s.generate_state(2, np.uint64) for s in seed_sequences], row_words)
 
 
 def table(name: str, root: int, item_ids: np.ndarray) -> np.ndarray:
     """The state rows a strategy needs for these items (in processing order), made before the kernel runs.
 
     This is where per-item Python objects are paid for (``seedseq``, ``spawn``,
-    ``seed+i``); ``keyed`` needs none (an empty table).
+    ``seed+i``).  ``keyed`` needs only a scratch row per thread, refilled for
+    every item, so no memory is allocated per item either.  Rows that threads
+    write concurrently are padded apart (:data:`philox.PADDED_WORDS`).
     """
     strategy = get(name)
     root = int(root)
+    threads = numba.config.NUMBA_NUM_THREADS  # the pool's size: thread ids are below it
     if strategy.pick == KEYED:
-        return np.empty((0, philox.STATE_WORDS), dtype=np.uint64)
+        return philox.fresh_table(np.zeros((threads, 2)), philox.PADDED_WORDS)
     if name == "seedseq":
-        return _stack([_seeded(np.random.SeedSequence([int(i), root])) for i in item_ids])
+        return _seeded(np.random.SeedSequence([int(i), root]) for i in item_ids)
     if name == "seed+i":
-        return _stack([_seeded(np.random.SeedSequence(root + int(i))) for i in item_ids])
+        return _seeded(np.random.SeedSequence(root + int(i)) for i in item_ids)
     if name == "spawn":
-        return _stack([_seeded(child) for child in np.random.SeedSequence(root).spawn(len(item_ids))])
-    if name == "per-thread":  # one per thread the pool could use; children are prefix-stable in the count
-        return _stack([_seeded(child) for child in np.random.SeedSequence(root).spawn(numba.config.NUMBA_NUM_THREADS)])
-    return _stack([_seeded(np.random.SeedSequence(root))])  # reuse
+        return _seeded(np.random.SeedSequence(root).spawn(len(item_ids)))
+    if name == "per-thread":  # children are prefix-stable in their count: thread t's stream never depends on it
+        return _seeded(np.random.SeedSequence(root).spawn(threads), philox.PADDED_WORDS)
+    return _seeded([np.random.SeedSequence(root)])  # reuse
 
 
 @njit(cache=True)
 def item_state(pick, k, item_id, root, domain, states):
-    """The stream of the ``k``-th item of a kernel (id ``item_id``): a new keyed state, or a table row."""
+    """The stream of the ``k``-th item of a kernel (id ``item_id``): a keyed state, or a table row."""
     if pick == KEYED:
-        return philox.new_state(np.uint64(item_id), root, np.uint64(0), np.uint64(0), np.uint64(0), domain)
+        state = states[numba.get_thread_id()]
+        philox.init_state(state, np.uint64(item_id), root, np.uint64(0), np.uint64(0), np.uint64(0), domain)
+        return state
     if pick == ROW:
         return states[k]
     if pick == THREAD:
