@@ -94,6 +94,10 @@ def test_bad_input_is_one_clear_error(counts):
     x, target = counts
     with pytest.raises(ValueError, match="item_ids has 3 ids"):
         ds.downsample(x, target, item_ids=[1, 2, 3])
+    with pytest.raises(ValueError, match="item_ids must be unique"):
+        ds.downsample(x, target, item_ids=np.zeros(x.shape[0], dtype=int))
+    with pytest.raises(ValueError, match="non-negative integers"):
+        ds.downsample(x, target, item_ids=np.arange(x.shape[0]) - 1)
     with pytest.raises(ValueError, match="unknown keyed strategy 'nope'"):
         ds.downsample(x, target, "nope")
     with pytest.raises(ValueError, match="cannot use 999 numba threads"):

@@ -97,6 +97,18 @@ def _downsample_rows(indptr, data, rows, ids, pick, states, root, domain, target
         downsample_row(data[indptr[r]:indptr[r + 1]], target, state)
 
 
+def _checked_ids(item_ids, n_cells: int) -> np.ndarray:
+    """Item ids as uint64: one per cell, non-negative integers, all different (equal ids share a stream)."""
+    ids = np.asarray(item_ids)
+    if ids.shape != (n_cells,):
+        raise ValueError(f"item_ids has {ids.size} ids for {n_cells} cells")
+    if ids.size and (not np.issubdtype(ids.dtype, np.integer) or (ids.dtype.kind == "i" and ids.min() < 0)):
+        raise ValueError("item_ids must be non-negative integers")
+    if np.unique(ids).size != ids.size:
+        raise ValueError("item_ids must be unique: two cells with one id would draw the same stream")
+    return ids.astype(np.uint64)
+
+
 def downsample(x, target: int, strategy: str = "keyed", root: int = 0, item_ids=None,
                threads: int | None = None, domain: int = 0) -> sp.csr_matrix:
     """A downsampled copy of the cells x genes counts ``x``: cells over ``target`` drawn down to it.
@@ -106,9 +118,7 @@ def downsample(x, target: int, strategy: str = "keyed", root: int = 0, item_ids=
     result stays the same.  ``threads``: numba threads (``reuse`` always uses one).
     """
     x = sp.csr_matrix(x, dtype=np.float32, copy=True)
-    ids = np.arange(x.shape[0], dtype=np.uint64) if item_ids is None else np.asarray(item_ids, dtype=np.uint64)
-    if ids.shape != (x.shape[0],):
-        raise ValueError(f"item_ids has {ids.size} ids for {x.shape[0]} cells")
+    ids = np.arange(x.shape[0], dtype=np.uint64) if item_ids is None else _checked_ids(item_ids, x.shape[0])
     if int(target) < 0:
         raise ValueError(f"target must be >= 0, got {target}")
     totals = np.asarray(x.sum(axis=1)).ravel()
