@@ -17,6 +17,7 @@ compiled and warmed on a slice of the data before any timed call.  Targets:
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -91,6 +92,14 @@ def measure_raw(rounds: int, tick, n: int = 10**6) -> dict:
         "numpy Philox": lambda: bit_generator.random_raw(n),
     }
     return {k: v / n for k, v in timing.interleaved(variants, rounds, tick).items()}
+
+
+def cpu_model() -> str:
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return "unknown"
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "unknown")
 
 
 def verdict(ok: bool) -> str:
@@ -187,6 +196,7 @@ def main(quick: bool, out: Path) -> None:
 
     if numba.config.NUMBA_NUM_THREADS < 2:
         sys.exit("measure_keyed: needs 2 numba threads (set NUMBA_NUM_THREADS=2)")
+    load_before = os.getloadavg()
     rounds = 3 if quick else 9
     sizes = [10**3, 10**4, 10**5] if quick else [10**3, 10**4, 10**5, 10**6, 10**7]
     rounds_of = (lambda n: rounds) if quick else (lambda n: 15 if n <= 10**5 else 5 if n <= 10**6 else 3)
@@ -201,18 +211,22 @@ def main(quick: bool, out: Path) -> None:
         setup = measure_setup(sizes, rounds_of, tick)
         raw = measure_raw(3 * rounds, tick)
         props = properties.measure(*sets["pbmc68k_reduced"])
+    load = {"before": list(load_before), "after": list(os.getloadavg())}
     lines, figures = report(down, setup, raw, props, big)
     header = [
         "# Keyed per-item streams: measured targets", "",
         f"`.venv/bin/python scripts/measure_keyed.py{' --quick' if quick else ''}` -- numba {numba.__version__}, "
         f"numpy {np.__version__}, {numba.config.NUMBA_NUM_THREADS} numba threads ({numba.threading_layer()}); "
         "wall-clock medians of interleaved rounds, 95% bootstrap intervals.", "",
+        f"CPU: {cpu_model()}, {os.cpu_count()} cores; load average (1, 5, 15 min) before "
+        f"{', '.join(f'{v:.2f}' for v in load['before'])}, after {', '.join(f'{v:.2f}' for v in load['after'])}"
+        " -- other jobs shared the machine, so treat the figures as upper bounds on cost.", "",
     ]
     text = "\n".join(header + lines + ["", "![per-item setup cost](setup_cost.png)", ""])
     click.echo(text)
     atomic.write_text(out / "README.md", text)
     atomic.write_text(out / "results.json", json.dumps({
-        "figures": figures, "properties": props.to_dict(orient="index"), "quick": quick,
+        "figures": figures, "properties": props.to_dict(orient="index"), "quick": quick, "load_average": load,
     }, indent=1) + "\n")
     plot_setup(setup, out / "setup_cost.png")
 

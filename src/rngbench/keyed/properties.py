@@ -11,7 +11,9 @@ records a number per property:
 ``task-append``  fraction of existing sub-tasks whose draws are unchanged when a sub-task is added last
 ``task-insert``  the same when the new sub-task runs first (UMAP's ``spawn(2)`` gaining a step)
 
-A property *holds* when its value is 1 (0 for ``overlap``).  Sub-tasks have
+A property *holds* when its value is 1 (0 for ``overlap``).  ``reuse`` keeps
+``threads`` only by never using more than one thread (its items must run in
+order), which the table's ``parallel`` column says.  Sub-tasks have
 fixed ids (:data:`TASK_IDS`): an id is given to a task when it is introduced,
 never taken from its position, which is what lets keyed streams ignore the
 order tasks run in; position-based strategies (``spawn``, ``reuse``,
@@ -168,9 +170,10 @@ def holds(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def markdown(table: pd.DataFrame) -> str:
-    """The table as markdown: "yes"/"no" with the measured value."""
+    """The table as markdown: whether the strategy runs in parallel, then "yes"/"no" with each measured value."""
     ok = holds(table)
-    cells = table.copy().astype(object)
+    cells = pd.DataFrame({"parallel": ["yes" if streams.get(n).parallel else "no (serial)" for n in table.index]},
+                         index=table.index)
     for p in PROPERTIES:
         cells[p.name] = [f"{'yes' if h else 'no'} ({v:.3f})" for h, v in zip(ok[p.name], table[p.name])]
     cells.index.name = "strategy"
