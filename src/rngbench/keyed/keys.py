@@ -10,10 +10,11 @@ a UMAP call) never share a stream.
 Why this is collision-safe
     The map ``(item, root) -> key`` is a bijection of 128-bit values: two items
     get the same key only if they have the same id *and* the same root.  Philox
-    is a keyed bijection of the counter with no known weak or related keys
-    (Random123 tested it with exactly such structured keys), so distinct keys are
-    independent streams; each stream has 2**256 blocks before its counter
-    could reach another domain's start (the domain sits in the top counter word).
+    is a keyed bijection of the counter, designed (Random123, Salmon et al. 2011)
+    for exactly this use -- the key as a stream id such as a particle or thread
+    number -- with no known weak or related keys, so distinct keys are
+    independent streams.  A domain's stream has 2**192 blocks before its counter
+    could reach the next domain's start (the domain sits in the top counter word).
 
     ``seed + i`` -- ``default_rng(seed + i)`` or numpy's own docstring example
     ``Philox(key=key + i)`` -- is *not* injective in (item, root): item ``i`` under
