@@ -1,0 +1,62 @@
+"""Interleaved wall-clock samples and their medians with bootstrap confidence intervals.
+
+On a shared machine the load drifts during a run; timing variant A ten times
+and then B ten times would put the drift into the A/B ratio.  Rounds that run
+every variant once, in a rotating order, spread it over all variants alike.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+CONFIDENCE = 0.95
+RESAMPLES = 2000
+
+
+@dataclass(frozen=True)
+class Estimate:
+    median: float
+    low: float
+    high: float
+
+    def __format__(self, spec: str) -> str:
+        spec = spec or ".3g"
+        return f"{self.median:{spec}} [{self.low:{spec}}, {self.high:{spec}}]"
+
+
+def interleaved(variants: dict[str, Callable[[], object]], rounds: int, progress=None) -> dict[str, np.ndarray]:
+    """Seconds per call of each variant, ``rounds`` samples each, one call of each per round (rotating order)."""
+    names = list(variants)
+    samples: dict[str, list[float]] = {n: [] for n in names}
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[: r % len(names)]:
+            start = time.perf_counter()
+            variants[name]()
+            samples[name].append(time.perf_counter() - start)
+            if progress is not None:
+                progress()
+    return {n: np.asarray(s) for n, s in samples.items()}
+
+
+def _interval(values: np.ndarray) -> tuple[float, float]:
+    tail = (1 - CONFIDENCE) / 2
+    return float(np.quantile(values, tail)), float(np.quantile(values, 1 - tail))
+
+
+def median(samples: np.ndarray, seed: int = 0) -> Estimate:
+    """The median and a percentile-bootstrap interval for it."""
+    rng = np.random.default_rng(seed)
+    boot = np.median(rng.choice(samples, size=(RESAMPLES, samples.size)), axis=1)
+    return Estimate(float(np.median(samples)), *_interval(boot))
+
+
+def ratio(numerator: np.ndarray, denominator: np.ndarray, seed: int = 0) -> Estimate:
+    """median(numerator) / median(denominator), with both resampled independently for the interval."""
+    rng = np.random.default_rng(seed)
+    top = np.median(rng.choice(numerator, size=(RESAMPLES, numerator.size)), axis=1)
+    bottom = np.median(rng.choice(denominator, size=(RESAMPLES, denominator.size)), axis=1)
+    return Estimate(float(np.median(numerator) / np.median(denominator)), *_interval(top / bottom))
