@@ -34,8 +34,8 @@ ROOT = 0
 
 def datasets(quick: bool) -> dict:
     """name -> (counts, target): pbmc68k_reduced and the synthetic set (100k cells; 20k with --quick)."""
-    from rngbench import data
-    from rngbench.workloads import downsample as workload
+    from rngbench.bench import datasets as data
+    from rngbench.bench.workloads import downsample as workload
 
     base = data.pbmc68k_counts()
     calib = data.calibrate(base.X, base.obs["cluster"].to_numpy(), base.var_names.to_numpy())
@@ -165,7 +165,7 @@ def plot_setup(setup: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from rngbench import atomic
+    from rngbench.util import atomic
 
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     for name in SETUP_STRATEGIES:
@@ -191,8 +191,8 @@ def main(quick: bool, out: Path) -> None:
     import numba
     from rich.progress import Progress
 
-    from rngbench import atomic
     from rngbench.keyed import properties
+    from rngbench.util import atomic
 
     if numba.config.NUMBA_NUM_THREADS < 2:
         sys.exit("measure_keyed: needs 2 numba threads (set NUMBA_NUM_THREADS=2)")

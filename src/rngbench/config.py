@@ -151,5 +151,20 @@ def load_budgets(path: Path) -> list[Budget]:
         if values["numerator"] == values["denominator"]:
             raise ConfigError(f"{path}: budget {i} ({name}): numerator and denominator select the same measurement")
         values["max"] = float(values["max"])
+        for side in ("numerator", "denominator", "where"):
+            for key, value in values.get(side, {}).items():
+                if key.startswith("env.") and value not in ("newest", "previous") and not _is_version(value):
+                    raise ConfigError(f"{path}: budget {i} ({name}): {side}.{key} must be 'newest', 'previous' or a "
+                                      f"version, got {value!r}")
         budgets.append(Budget(**values))
     return budgets
+
+
+def _is_version(text: str) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(text)
+    except InvalidVersion:
+        return False
+    return True

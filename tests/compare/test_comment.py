@@ -9,95 +9,14 @@ span would show up as an extra cell, a tag, a link or text outside <code>.
 from __future__ import annotations
 
 import math
-from html.parser import HTMLParser
 
-import cmarkgfm
 import pytest
-from cmarkgfm.cmark import Options
 
+from fixtures.comment_harness import HOSTILE, github_html, m, report
 from fixtures.markdown import table_rows
-from rngbench.asvio.results import Measurement
-from rngbench.compare.comment import MARKER, Report, Side, render
+from rngbench.compare.comment import MARKER, render
 from rngbench.compare.significance import Change, classify
 from rngbench.util.markdown import code
-
-HOSTILE = [
-    "a|b|c",
-    "tick`s``here",
-    "`leading and trailing`",
-    "<script>alert(1)</script>",
-    "end --> <!-- again",
-    "line\nbreak\r\nand\ttab\x07bell",
-    "[x](javascript:alert(1))",
-    "@octocat and @github/security please look",
-    "<img src=x onerror=alert(1)>",
-    "**bold** _em_ ~~strike~~ # heading",
-    "https://evil.example/phish www.evil.example",
-    "back\\slash\\|pipe",
-    "&amp; &lt;entity&gt;",
-    "</code></td></tr></table>",
-    "</details><details open>",
-]
-
-
-def m(name, value, params=(), samples=None, unit="seconds"):
-    if samples is None and value is not None and not math.isnan(value):
-        samples = tuple(value * (1 + 0.001 * i) for i in range(10))
-    stats = None
-    if samples:
-        from rngbench.compare.significance import pooled
-
-        value, stats = pooled(list(samples))
-    return Measurement(name, tuple(params), value, samples, stats, unit)
-
-
-def report(rows, **kw):
-    return Report(rows=rows, base=Side("scanpy==1.12.4", {"numpy": "2.4.6", "scanpy": "1.12.4"}),
-                  head=Side("scanpy==1.13.0a2", {"numpy": "2.4.6", "scanpy": "1.13.0a2"}), factor=1.1,
-                  machine={"cpu": "test cpu", "num_cpu": "2"}, rounds=4, **kw)
-
-
-class Html(HTMLParser):
-    """Tags, and text that is not inside <code>."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.depth_code = 0
-        self.outside_code: list[str] = []
-        self.codes: list[str] = []
-        self.rows: list[list[str]] = []
-        self.comments: list[str] = []
-
-    def handle_comment(self, data):
-        self.comments.append(data)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        if tag == "code":
-            self.depth_code += 1
-            self.codes.append("")
-        if tag == "tr":
-            self.rows.append([])
-        if tag in ("td", "th"):
-            self.rows[-1].append(tag)
-
-    def handle_endtag(self, tag):
-        if tag == "code":
-            self.depth_code -= 1
-
-    def handle_data(self, data):
-        if self.depth_code:
-            self.codes[-1] += data
-        else:
-            self.outside_code.append(data)
-
-
-def github_html(markdown: str) -> Html:
-    html = cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
-    parser = Html()
-    parser.feed(html)
-    return parser
 
 
 def shown(name: str) -> str:

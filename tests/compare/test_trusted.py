@@ -10,20 +10,19 @@ import copy
 import json
 import math
 import unicodedata
-from pathlib import Path
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from test_comment import HOSTILE, github_html, m  # the escaping harness
-from test_comment import report as comment_report
 
+from fixtures.comment_harness import HOSTILE, github_html, m  # the escaping harness
+from fixtures.comment_harness import report as comment_report
+from fixtures.paths import REPO  # noqa: E402
 from rngbench.cli import main
 from rngbench.compare import trusted as tc
 from rngbench.compare.comment import CHANGE_LABEL, MARKER
 from rngbench.compare.significance import classify
 
-REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_JSON = REPO / "docs" / "examples" / "compare-scanpy-1.12.4-1.13.0a2.json"
 EXAMPLE_MD = REPO / "docs" / "examples" / "compare-scanpy-1.12.4-1.13.0a2.md"
 RUN_URL = "https://github.com/rngbench/rngbench/actions/runs/123456789"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from rngbench.bench.workloads import downsample as reference_workload
 from rngbench.keyed import downsample as ds
 from rngbench.keyed import keys, philox, properties, streams
-from rngbench.workloads import downsample as reference_workload
 
 ROOT = 7
 

@@ -6,6 +6,7 @@ Exit codes: 0 fine, 1 a significant regression (or a failed calibration), 2 bad 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -58,15 +59,26 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
                     rounds=rounds, factor=factor, work=work / "compare", env_root=work / "envs")
 
 
+def _regexes(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """Refuse a bad -b regex at once, naming it, rather than after building both environments."""
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise click.BadParameter(f"{pattern!r} is not a regular expression ({exc})") from None
+    return patterns
+
+
 @click.command()
 @click.argument("base", required=False)
 @click.argument("head", required=False)
-@click.option("--factor", type=float, default=1.1, show_default=True,
+@click.option("--factor", type=click.FloatRange(min=1.0, min_open=True), default=1.1, show_default=True,
               help="Flag a change only beyond this ratio (and if asv's test finds it significant).")
-@click.option("--rounds", type=int, default=interleave.DEFAULT_TURNS, show_default=True,
+@click.option("--rounds", type=click.IntRange(min=1), default=interleave.DEFAULT_TURNS, show_default=True,
               help=f"Interleaved turns per benchmark and side ({interleave.TURN_SAMPLES} samples each; fewer if a "
                    f"benchmark passes {interleave.MAX_SECONDS:g} s).")
-@click.option("--bench", "-b", multiple=True, help="Only benchmarks matching this regex (asv --bench); repeatable.")
+@click.option("--bench", "-b", multiple=True, callback=lambda ctx, param, value: _regexes(value),
+              help="Only benchmarks matching this regex (asv --bench); repeatable.")
 @click.option("--with", "with_", multiple=True,
               help="Requirement of both sides (default: [compare] in benchmarks/matrix.toml); repeatable.")
 @click.option("--python", default=None, help="Python version spec for the environments (e.g. '>=3.12').")
@@ -86,7 +98,8 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
 @click.option("--threads", type=int, default=1, show_default=True,
               help="Threads per benchmark process (OMP/OpenBLAS/MKL/numba); 0 leaves the libraries' defaults.")
 @click.option("--calibrate", is_flag=True, help="A/A runs: measure this runner's noise and recommend a factor.")
-@click.option("--runs", type=int, default=3, show_default=True, help="With --calibrate: how many A/A comparisons.")
+@click.option("--runs", type=click.IntRange(min=1), default=3, show_default=True,
+              help="With --calibrate: how many A/A comparisons.")
 @click.option("--slowdown", type=float, default=1.3, show_default=True,
               help="With --calibrate: HEAD's samples are multiplied by this and must be flagged.")
 def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, suite_rev, work, md_out, json_out,
