@@ -31,6 +31,11 @@ class _Main(click.Group):
         except RngbenchError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
+        except click.UsageError as exc:  # a bad option value: one line naming it, not click's three
+            if exc.ctx is None or isinstance(exc, click.NoSuchOption):
+                raise
+            click.echo(f"error: {exc.ctx.command_path}: {exc.format_message()}", err=True)
+            ctx.exit(2)
         except OSError as exc:  # the file system's errors a user can fix: full disk, read-only or missing paths
             if exc.errno not in _USER_ERRNOS:
                 raise

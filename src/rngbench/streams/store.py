@@ -422,25 +422,25 @@ class Store:
                 self._checked_bytes(rel)
             except StoreError as exc:
                 problems.append(str(exc))
-        if problems:
-            return problems
         try:
             records = self.records()
         except StoreError as exc:
-            return [str(exc)]
+            return problems + [str(exc)]
         referenced_blobs = {rec["blob"] for rec in records.values() if "blob" in rec}
-        for version in self.releases():
-            try:
-                self.release_records(version)
-                self.variant_records(version)
-            except StoreError as exc:
-                problems.append(str(exc))
         blobs_dir = self.root / "blobs"
         for path in sorted(blobs_dir.rglob("*")) if blobs_dir.is_dir() else []:
             if path.is_dir() and path.parent == blobs_dir and len(path.name) == 2:
                 continue
             if not (path.suffix == ".z" and path.parent.name == path.stem[:2] and path.stem in referenced_blobs):
                 problems.append(f"{path}: {_unexpected(path)} in blobs/ (no record references it)")
+        if problems:
+            return problems
+        for version in self.releases():
+            try:
+                self.release_records(version)
+                self.variant_records(version)
+            except StoreError as exc:
+                problems.append(str(exc))
         for digest in sorted(referenced_blobs):
             try:
                 self.blob(digest)
