@@ -62,7 +62,7 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
 @click.command()
 @click.argument("base", required=False)
 @click.argument("head", required=False)
-@click.option("--factor", type=click.FloatRange(min=1.0, min_open=True), default=1.1, show_default=True,
+@click.option("--factor", type=float, default=1.1, show_default=True,
               help="Flag a change only beyond this ratio (and if asv's test finds it significant).")
 @click.option("--rounds", type=click.IntRange(min=1), default=interleave.DEFAULT_TURNS, show_default=True,
               help=f"Interleaved turns per benchmark and side ({interleave.TURN_SAMPLES} samples each; fewer if a "
