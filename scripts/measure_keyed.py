@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Measure the keyed-stream targets (issue 12), print them, and write reports/keyed/.
+"""Measure the keyed-stream targets (issue 12), print them, and write reports/benchmarks/keyed/.
 
     .venv/bin/python scripts/measure_keyed.py            # about 5 minutes on 2 cores
     .venv/bin/python scripts/measure_keyed.py --quick    # fewer rounds and sizes (a smoke run, ~1 minute)
@@ -24,11 +24,11 @@ from pathlib import Path
 import click
 import numpy as np
 
-from rngbench.keyed import timing
+from rngbench.keyed import streams, timing
 
 REPO = Path(__file__).resolve().parents[1]
-SETUP_STRATEGIES = ("spawn", "seedseq", "keyed", "per-thread", "reuse")
-OBJECT_PER_ITEM = {"spawn", "seedseq"}  # a Python object per item: 10^7 of them would take minutes each
+SETUP_STRATEGIES = streams.SETUP_COST_NAMES
+OBJECT_PER_ITEM = streams.OBJECT_PER_ITEM  # a Python object per item: 10^7 of them would take minutes each
 ROOT = 0
 
 
@@ -68,8 +68,6 @@ def measure_downsampling(sets: dict, rounds: int, tick) -> dict:
 
 def measure_setup(sizes: list[int], rounds_of, tick) -> dict:
     """Seconds to create n item streams and draw each item's first word, per strategy and n (one thread)."""
-    from rngbench.keyed import streams
-
     for name in SETUP_STRATEGIES:
         streams.item_draws(name, ROOT, np.arange(10), n_draws=1, threads=1)
     out = {}
@@ -185,8 +183,8 @@ def plot_setup(setup: dict, path: Path) -> None:
 
 @click.command()
 @click.option("--quick", is_flag=True, help="Fewer rounds and sizes: a smoke run, not the figures.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=REPO / "reports" / "keyed",
-              show_default=True, help="Where README.md, results.json and setup_cost.png go.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=REPO / "reports" / "benchmarks" / "keyed", show_default=True, help="Where README.md, results.json and setup_cost.png go.")
 def main(quick: bool, out: Path) -> None:
     import numba
     from rich.progress import Progress
