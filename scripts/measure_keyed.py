@@ -184,7 +184,8 @@ def plot_setup(setup: dict, path: Path) -> None:
 @click.command()
 @click.option("--quick", is_flag=True, help="Fewer rounds and sizes: a smoke run, not the figures.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              default=REPO / "reports" / "benchmarks" / "keyed", show_default=True, help="Where README.md, results.json and setup_cost.png go.")
+              default=REPO / "reports" / "benchmarks" / "keyed", show_default=True,
+              help="Where README.md, results.json and setup_cost.png go.")
 def main(quick: bool, out: Path) -> None:
     import numba
     from rich.progress import Progress

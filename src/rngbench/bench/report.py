@@ -211,7 +211,8 @@ def read_properties(results_dir: Path) -> pd.DataFrame:
         cls, method = m.benchmark.split(".")[-2:]
         if cls != PROPERTIES_CLASS or method not in PROPERTY_METHODS or m.value is None or math.isnan(m.value):
             continue
-        values.setdefault((m.param_values["strategy"], PROPERTY_METHODS[method]), set()).add(m.value)
+        [strategy] = m.param_values.values()  # by position: benchmarks.json may be absent
+        values.setdefault((strategy, PROPERTY_METHODS[method]), set()).add(m.value)
     rows: dict[str, dict[str, float]] = {}
     for (strategy, prop), seen in values.items():
         rows.setdefault(strategy, {})[prop] = seen.pop() if len(seen) == 1 else math.nan
@@ -231,9 +232,8 @@ def read_setup_cost(results_dir: Path) -> pd.DataFrame:
         if not m.benchmark.endswith(SETUP_COST_BENCHMARK) or m.value is None or math.isnan(m.value):
             continue
         stats = m.stats or {}
-        params = m.param_values
-        rows.append({"env": m.env.get("env_name", ""), "strategy": params["strategy"],
-                     "n_items": int(params["n_items"]), "median": m.value,
+        n_items, strategy = m.param_values.values()  # by position, as in read_results
+        rows.append({"env": m.env.get("env_name", ""), "strategy": strategy, "n_items": int(n_items), "median": m.value,
                      "q_25": stats.get("q_25", m.value), "q_75": stats.get("q_75", m.value)})
     return pd.DataFrame(rows)
 
