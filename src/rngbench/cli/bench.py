@@ -23,7 +23,7 @@ def _log(msg: str) -> None:
 
 @click.group()
 def bench() -> None:
-    """asv suites: legacy vs Generator vs spawn vs reuse on downsampling, PCA, UMAP init and scrublet."""
+    """asv suites: legacy vs Generator vs spawn vs reuse vs keyed on downsampling, PCA, UMAP init, scrublet."""
 
 
 @bench.command("envs")
