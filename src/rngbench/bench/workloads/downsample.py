@@ -20,12 +20,12 @@ the cumulative counts (a numba kernel, same as scanpy's).  Seed paths:
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import scipy.sparse as sp
 
 from rngbench.bench import strategies
 from rngbench.bench.workloads._common import import_scanpy, quiet, scanpy_kwargs
+from rngbench.keyed.downsample import redistribute
 
 NAME = "downsample"
 TRACK_GENERATORS = True  # spawn is per item here: the count grows with the data
@@ -38,24 +38,12 @@ regressed).  ``total``: the whole matrix drawn down to half its total in one dra
 FIXED_PER_CELL_TARGET = {"per_cell_3": 3}
 
 
-@numba.njit(cache=True)
-def _redistribute(col, cumcounts, sample):
-    """Counts per gene of the sorted ``sample`` of count indices (scanpy's inner loop)."""
-    col[:] = 0
-    geneptr = 0
-    for count in sample:
-        while count >= cumcounts[geneptr]:
-            geneptr += 1
-        col[geneptr] += 1
-    return col
-
-
 def _downsample_row(col: np.ndarray, target: int, rng, replace: bool) -> None:
     cumcounts = col.cumsum()
     total = np.int_(cumcounts[-1])
     sample = rng.choice(total, target, replace=replace)
     sample.sort()
-    _redistribute(col, cumcounts, sample)
+    redistribute(col, cumcounts, sample)
 
 
 def inputs(adata, case: str) -> dict:
