@@ -229,12 +229,14 @@ def ingest(store_path: Path, recorded: Path) -> None:
 from rngbench.bench_cli import bench  # noqa: E402  (asv suites: strategies × workloads)
 from rngbench.compare_cli import compare, nightly, overhead  # noqa: E402  (benchmark comparisons, budgets, nightly)
 from rngbench.trusted_comment import comment_group  # noqa: E402  (the bot's comment, rendered from compare.json)
+from rngbench.pipelines.cli import pipelines  # noqa: E402  (result goldens across numpy / numba / scanpy)
 
 main.add_command(bench)
 main.add_command(compare)
 main.add_command(overhead)
 main.add_command(nightly)
 main.add_command(comment_group)
+main.add_command(pipelines)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
