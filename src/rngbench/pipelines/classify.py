@@ -7,7 +7,7 @@ nondeterministic  differs, but one side gave different results run to run (or 1 
 changed        differs beyond tolerance: the amounts say how (see ``MEASURES``)
 absent         recorded on one side only (or n/a on one side)
 raises         raised on one side, or raised differently
-n/a            not expressible on either side
+n/a            not expressible (or not recorded) on either side
 =============  ==========================================================================================
 
 Runs inside benchmark environments too (the recorder measures its own noise with it): numpy and scipy only.
@@ -137,7 +137,7 @@ def _noise_covers(kind: str, measures: dict, noise: dict | None) -> bool:
 
 def compare(kind: str, a: Side, b: Side, load=lambda digest_array: digest_array) -> Outcome:
     """Classify ``b`` against ``a`` (``a`` is the before / the golden)."""
-    if a.status == "n/a" and b.status == "n/a":
+    if a.status in ("n/a", "absent") and b.status in ("n/a", "absent"):
         return Outcome("n/a")
     if "absent" in (a.status, b.status) or "n/a" in (a.status, b.status):
         return Outcome("absent", {"before": a.status, "after": b.status})

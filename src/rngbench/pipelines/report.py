@@ -81,6 +81,7 @@ def _main_measure(outcome: Outcome) -> str:
 
 def answer(outcomes: dict[str, Outcome]) -> str:
     """The plain answer for one workload (its scanpy-layer legacy cases on every dataset)."""
+    outcomes = {k: o for k, o in outcomes.items() if o.kind != "n/a"}
     kinds = {o.kind for o in outcomes.values()}
     if not outcomes:
         return "not recorded"
@@ -92,6 +93,30 @@ def answer(outcomes: dict[str, Outcome]) -> str:
         return "cannot say exactly — the result is not deterministic here; the difference is within its own noise"
     worst = max(outcomes.items(), key=lambda kv: SEVERITY[kv[1].kind])
     return f"no — {worst[1].kind} ({_main_measure(worst[1]) or worst[1].measures})"
+
+
+def noise_summary(store: PipelineStore) -> dict:
+    """Per output kind, the largest run-to-run and 1-vs-2-thread differences measured in any environment.
+
+    This is what the tolerances are set against (``docs/pipelines.md``): each kind's count of recordings, how many
+    were not the same twice or not the same with 2 threads, and the worst measures of each.
+    """
+    out: dict[str, dict] = {}
+    for name in store.environments():
+        for cid, rec in store.records(name).items():
+            if rec["status"] != "ok":
+                continue
+            kind = catalogue.parse_id(cid).kind
+            entry = out.setdefault(kind, {"recordings": 0, "not_same_twice": 0, "thread_dependent": 0,
+                                          "run": {}, "threads": {}})
+            entry["recordings"] += 1
+            entry["not_same_twice"] += rec.get("same_twice") is False
+            entry["thread_dependent"] += rec.get("same_threads") is False
+            for which, measures in (rec.get("noise") or {}).items():
+                for k, v in measures.items():
+                    if isinstance(v, (int, float)) and np.isfinite(v):
+                        entry[which][k] = max(entry[which].get(k, 0), v)
+    return out
 
 
 def build(store: PipelineStore, stream_changes_path: Path | None = None) -> dict:
@@ -142,7 +167,7 @@ def build(store: PipelineStore, stream_changes_path: Path | None = None) -> dict
         "environments": {label[n]: {"name": n, "versions": {p: store.versions(n).get(p) for p in DEFINING},
                                     "other_versions": {k: v for k, v in store.versions(n).items() if k not in DEFINING},
                                     "platform_id": store.manifest(n)["platform_id"]} for n in names},
-        "tolerances": {k: vars(t) for k, t in catalogue.TOLERANCES.items()},
+        "tolerances": {k: vars(t) for k, t in catalogue.TOLERANCES.items()}, "noise": noise_summary(store),
         "answers": answers, "scanpy_1_12_to_1_13": attributed, "steps": steps, "cases": cases,
     }
 
@@ -229,6 +254,13 @@ def _markdown(changes: dict) -> str:
     lines += ["## Non-determinism", "",
               "Each case ran with 1 thread and with 2 (BLAS and numba); where they differed, once more with 1. "
               "† different result twice in one environment, ‡ depends on the thread count.", ""]
+    lines += ["| kind | recordings | not same twice | thread-dependent | worst run to run | worst 1 vs 2 threads |",
+              "|---|---|---|---|---|---|"]
+    for kind, n in changes["noise"].items():
+        lines.append(f"| {kind} | {n['recordings']} | {n['not_same_twice']} | {n['thread_dependent']} | "
+                     + " | ".join(", ".join(f"{k} {v:.2g}" for k, v in sorted(n[w].items())) or "—"
+                                  for w in ("run", "threads")) + " |")
+    lines.append("")
     noisy = [(c["id"], env, d) for c in changes["cases"] for env, d in c["determinism"].items()
              if d["same_twice"] is False or d["same_threads"] is False]
     by_case: dict[str, list] = {}
