@@ -35,14 +35,16 @@ def base_arrays(seed: int = 0) -> dict[str, dict[str, np.ndarray]]:
 
 
 def write_recording(folder: Path, versions: dict, parts: dict[str, dict[str, np.ndarray]],
-                    platform: dict | None = None, status: dict[str, str] | None = None) -> Path:
+                    platform: dict | None = None, status: dict[str, str] | None = None,
+                    noise: dict[str, dict] | None = None) -> Path:
     doc = {"format": catalogue.FORMAT, "catalogue": catalogue.digest(), "env": dict(versions),
            "platform": platform or PLATFORM, "threads_compared": [1, 2], "inputs": {}}
     results = []
     for case_id, p in parts.items():
         st = (status or {}).get(case_id, "ok")
         entry = {"id": case_id, "status": st, "error": "ValueError: boom" if st == "raises" else None,
-                 "same_twice": True, "same_threads": True, "noise": None}
+                 "same_twice": True, "same_threads": (noise or {}).get(case_id) is None,
+                 "noise": (noise or {}).get(case_id)}
         results.append((entry, p if st == "ok" else {}))
     return write_output(folder, doc, results)
 

@@ -112,7 +112,7 @@ def test_absent_raises_and_noise():
     assert compare("doublets", side(parts), Side("n/a")).kind == "absent"
     assert compare("doublets", Side("n/a"), Side("n/a")).kind == "n/a"
     assert compare("doublets", side(parts), Side("raises", "ValueError: x")).kind == "raises"
-    moved = fingerprint.doublets(np.linspace(0, 0.5, 11) + 0.001, 0.25)
+    moved = fingerprint.doublets(np.linspace(0, 0.5, 11) - 0.001, 0.25)  # no call crosses 0.25
     assert compare("doublets", side(parts), side(moved)).kind == "changed"
     noisy = side(moved, noise={"max_abs": 0.001})
     assert compare("doublets", side(parts), noisy).kind == "nondeterministic"
@@ -121,3 +121,11 @@ def test_absent_raises_and_noise():
 def test_every_kind_has_a_tolerance_and_measures():
     kinds = {w.kind for w in catalogue.WORKLOADS}
     assert kinds == set(catalogue.TOLERANCES) == set(classify.MEASURES)
+
+
+def test_noise_does_not_excuse_flipped_calls():
+    scores = np.linspace(0, 0.5, 11)
+    a = side(fingerprint.doublets(scores, 0.25))
+    b = side(fingerprint.doublets(scores + 0.001, 0.25), noise={"max_abs": 0.001, "flipped_calls": 0})
+    out = compare("doublets", a, b)
+    assert out.kind == "changed" and out.measures["flipped_calls"] == 1

@@ -81,3 +81,20 @@ def test_counts_stored_as_cell_hashes(tmp_path, recording):
     cells = store.side(store.records(name)[COUNTS]).parts["cells"][1]
     assert cells.dtype == np.uint64 and cells.shape == (200,)
     assert np.array_equal(cells, base_arrays()[COUNTS]["cells"])
+
+
+def test_noise_measured_in_any_environment_explains_a_difference(tmp_path, recording):
+    from rngbench.pipelines import fingerprint
+    from rngbench.pipelines.pairs import Comparer
+
+    from .conftest import DOUBLETS
+
+    store = PipelineStore(tmp_path / "store")
+    a = add(store, recording())
+    moved = base_arrays()
+    moved[DOUBLETS] = fingerprint.doublets(moved[DOUBLETS]["scores"] + 0.001, 0.25)
+    b = add(store, recording(versions={**BASE, "numpy": "2.5.5"}, parts=moved))
+    assert Comparer(store).outcome(a, b, DOUBLETS).kind == "changed"
+    noisy = {DOUBLETS: {"threads": {"max_abs": 0.001, "flipped_calls": 0}}}
+    add(store, recording(versions={**BASE, "numpy": "2.3.5"}, noise=noisy))
+    assert Comparer(store).outcome(a, b, DOUBLETS).kind == "nondeterministic"

@@ -117,7 +117,9 @@ def run_check(store: PipelineStore, installed: Installed, against: str | None = 
     recorded = [e["id"] for e in installed.doc["cases"]]
     rows = []
     for cid in recorded:
-        outcome = compare(catalogue.parse_id(cid).kind, store.side(records.get(cid)), installed.side(cid))
+        golden_side = store.side(records.get(cid))
+        golden_side.noise = store.case_noise(cid)  # pooled over every stored environment
+        outcome = compare(catalogue.parse_id(cid).kind, golden_side, installed.side(cid))
         rows.append({"case": cid, "outcome": outcome, "fails": fails(cid, outcome, same_platform)})
     return {"golden": golden, "differing_versions": differing, "same_platform": same_platform,
             "installed_platform": installed.platform_id, "rows": rows}

@@ -132,6 +132,8 @@ def _noise_covers(kind: str, measures: dict, noise: dict | None) -> bool:
         return False
     if kind == "counts":
         return measures["cells_differ"] <= 2 * noise.get("cells_differ", 0)
+    if kind == "doublets" and measures["flipped_calls"] > 2 * noise.get("flipped_calls", 0):
+        return False  # a flipped call is what a user sees: noise explains it only if noise flipped calls too
     return measures.get("max_abs", np.inf) <= 2 * noise.get("max_abs", 0)
 
 

@@ -16,9 +16,13 @@ class Comparer:
         self.store = store
         self._records = lru_cache(maxsize=None)(store.records)
         self._side = lru_cache(maxsize=4096)(self._load_side)
+        self.noise = lru_cache(maxsize=None)(store.case_noise)
 
     def _load_side(self, env: str, case_id: str):
-        return self.store.side(self._records(env).get(case_id))
+        """The record as a Side, carrying the case's noise pooled over every stored environment."""
+        side = self.store.side(self._records(env).get(case_id))
+        side.noise = self.noise(case_id)
+        return side
 
     def case_ids(self, *envs: str) -> list[str]:
         known = [c.id for c in catalogue.cases()]
