@@ -71,11 +71,11 @@ def _main_measure(outcome: Outcome) -> str:
     if "cells_differ" in m:
         return f"{m['cells_differ']:.1%} of cells' counts differ"
     if "max_angle_deg" in m:
-        return f"largest principal angle {m['max_angle_deg']:.3g}°, max |Δloading| {m['max_abs']:.2g}"
+        return f"largest principal angle {m['max_angle_deg']:.3g}°, max abs Δ loading {m['max_abs']:.2g}"
     if "procrustes" in m:
-        return f"Procrustes disparity {m['procrustes']:.3g}, kNN overlap {m['knn_overlap']:.1%}, max |Δ| {m['max_abs']:.2g}"
+        return f"Procrustes disparity {m['procrustes']:.3g}, kNN overlap {m['knn_overlap']:.1%}, max abs Δ {m['max_abs']:.2g}"
     if "flipped_calls" in m:
-        return f"{m['flipped_calls']} doublet call(s) flipped, max |Δscore| {m['max_abs']:.2g}"
+        return f"{m['flipped_calls']} doublet call(s) flipped, max abs Δ score {m['max_abs']:.2g}"
     return ""
 
 
@@ -84,7 +84,7 @@ def answer(outcomes: dict[str, Outcome]) -> str:
     outcomes = {k: o for k, o in outcomes.items() if o.kind != "n/a"}
     kinds = {o.kind for o in outcomes.values()}
     if not outcomes:
-        return "not recorded"
+        return "n/a — not expressible through scanpy's API"
     if kinds <= {"identical"}:
         return "yes — identical, bit for bit"
     if kinds <= {"identical", "tolerance"}:
@@ -228,13 +228,17 @@ def _markdown(changes: dict) -> str:
               f"equal), scanpy's API, `random_state=0`, on pbmc68k_reduced and synthetic_10k:", "",
               "| workload | answer |", "|---|---|"]
     lines += [f"| {a['workload']} | {a['answer']} |" for a in changes["answers"]]
-    diffs = [a for a in changes["scanpy_1_12_to_1_13"] if a["kind"] != "identical"]
-    lines += ["", "Every case (both layers, every strategy) that is not identical between the two:", "",
-              "| case | outcome | amount | changed by |", "|---|---|---|---|"]
+    new_api = [a for a in changes["scanpy_1_12_to_1_13"] if a["kind"] == "absent" and a.get("before") == "n/a"]
+    diffs = [a for a in changes["scanpy_1_12_to_1_13"] if a["kind"] != "identical" and a not in new_api]
+    lines += ["", f"{len(new_api)} case(s) are new: `rng=` (the Generator strategy through scanpy's API) is n/a in "
+              "scanpy 1.12.4 and recorded in 1.13.0a2. Every other case (both layers, every strategy) that is not "
+              "identical between the two:", "", "| case | outcome | amount | changed by |", "|---|---|---|---|"]
     for a in diffs:
         o = Outcome(a["kind"], {k: v for k, v in a.items() if k not in ("case", "kind", "difference", "steps")})
         lines.append(f"| `{a['case']}` | {a['kind']} | {_main_measure(o)} | "
                      f"{'; '.join(s['step'] for s in a['steps']) or '—'} |")
+    if not diffs:
+        lines.append("| (none) | | | |")
     lines += ["", "## One package at a time", "",
               "Every pair of stored environments that differ in exactly one package, and every case that is not "
               "identical across the step (Δ changed, ≈ within tolerance, ~ within measured noise).", ""]
