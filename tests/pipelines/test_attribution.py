@@ -20,7 +20,7 @@ def test_change_attributed_to_the_scanpy_step_not_the_numpy_step(tmp_path, recor
     mid_versions = {**BASE, "numpy": "2.5.5"}
     roundoff = base_arrays()
     roundoff[UMAP] = fingerprint.embedding(roundoff[UMAP]["coords"] + np.float32(1e-6))
-    mid = add(store, recording(versions=mid_versions, parts=roundoff))  # numpy step: UMAP moves by roundoff only
+    add(store, recording(versions=mid_versions, parts=roundoff))  # numpy step: UMAP moves by roundoff only
     new_parts = base_arrays()
     new_parts[UMAP] = roundoff[UMAP]
     counts = np.random.default_rng(0).poisson(2.0, size=(200, 30)).astype(np.float32)

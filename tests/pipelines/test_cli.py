@@ -89,3 +89,19 @@ def test_missing_interpreter_is_one_line(tmp_path, monkeypatch):
     code, out = run("matrix", "--store", tmp_path / "new")
     assert one_line_error(code, out), out
     assert "no Python 3.99" in out
+
+
+def test_attribute_names_the_step(tmp_path, recording):
+    root = tmp_path / "store"
+    parts = base_arrays()
+    parts[COUNTS] = fingerprint.counts(np.ones((200, 30)))
+    for versions, p in ((BASE, base_arrays()), ({**BASE, "numpy": "2.5.5"}, base_arrays()),
+                        ({**BASE, "numpy": "2.5.5", "scanpy": "1.13.0a2"}, parts)):
+        assert run("ingest", "--store", root, recording(versions=versions, parts=p))[0] == 0
+    from rngbench.pipelines.store import PipelineStore
+
+    first, last = (n for n in PipelineStore(root).environments() if "sc1.13" in n or "np2.4.4" in n)
+    code, out = run("attribute", "--store", root, first, last)
+    assert code == 0, out
+    assert f"{COUNTS}: changed" in out and "<- scanpy 1.12.4 → 1.13.0a2" in out
+    assert one_line_error(*run("attribute", "--store", root, first, "nope"))

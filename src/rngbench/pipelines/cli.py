@@ -7,7 +7,6 @@ exits 1 when a result changed in a way a downstream CI should see.
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 from pathlib import Path
@@ -205,3 +204,35 @@ def ingest(store_path: Path, recorded: Path) -> None:
     except (StoreError, mx.MatrixError) as exc:
         fail(str(exc))
     click.echo(f"stored {name}")
+
+
+@pipelines.command()
+@store_option
+@click.argument("before")
+@click.argument("after")
+def attribute(store_path: Path, before: str, after: str) -> None:
+    """Every case that differs from BEFORE to AFTER (stored names or matrix labels) and the package step(s) that
+    changed it, through stored environments that change one package at a time."""
+    from rngbench.pipelines import attribution
+    from rngbench.pipelines.cas import StoreError
+    from rngbench.pipelines.pairs import Comparer
+    from rngbench.pipelines.report import labels
+
+    store = _open_store(store_path)
+    by_label = {lab: name for name, lab in labels(store).items()}
+    try:
+        names = [by_label.get(x, x) for x in (before, after)]
+        for given, name in zip((before, after), names):
+            if name not in store.environments():
+                raise StoreError(f"no stored environment {given} (stored: {', '.join(sorted(by_label))})")
+        comparer = Comparer(store)
+        steps = attribution.chain(comparer, *names)
+        found = attribution.attribute(comparer, *names)
+    except StoreError as exc:
+        fail(str(exc))
+    click.echo("chain: " + " | ".join(s.label for s in steps))
+    for item in found:
+        measures = {k: v for k, v in item.items() if k not in ("case", "kind", "difference", "steps")}
+        where = "; ".join(s["step"] for s in item["steps"]) or "no single step (changes cancel or combine)"
+        click.echo(f"{item['case']}: {item['kind']} {measures} <- {where}")
+    click.echo(f"{len(found)} case(s) not identical, {sum(i['difference'] for i in found)} of them changed")

@@ -33,7 +33,8 @@ def export(name: str, folder: Path) -> Path:
     mats = {"X": adata.X, "lognorm": adata.layers["lognorm"], "connectivities": adata.obsp["connectivities"],
             "distances": adata.obsp["distances"]}
     arrays = {"X_pca": np.asarray(adata.obsm["X_pca"]), "batch": adata.obs["batch"].astype(str).to_numpy(),
-              "obs_names": np.asarray(adata.obs_names.astype(str)), "var_names": np.asarray(adata.var_names.astype(str))}
+              "obs_names": np.asarray(adata.obs_names.astype(str)),
+              "var_names": np.asarray(adata.var_names.astype(str))}
     for key, m in mats.items():
         m = sp.csr_matrix(m)
         arrays.update({f"{key}.data": m.data, f"{key}.indices": m.indices, f"{key}.indptr": m.indptr,

@@ -73,7 +73,8 @@ def _main_measure(outcome: Outcome) -> str:
     if "max_angle_deg" in m:
         return f"largest principal angle {m['max_angle_deg']:.3g}°, max abs Δ loading {m['max_abs']:.2g}"
     if "procrustes" in m:
-        return f"Procrustes disparity {m['procrustes']:.3g}, kNN overlap {m['knn_overlap']:.1%}, max abs Δ {m['max_abs']:.2g}"
+        return (f"Procrustes disparity {m['procrustes']:.3g}, kNN overlap {m['knn_overlap']:.1%}, "
+                f"max abs Δ {m['max_abs']:.2g}")
     if "flipped_calls" in m:
         return f"{m['flipped_calls']} doublet call(s) flipped, max abs Δ score {m['max_abs']:.2g}"
     return ""
@@ -223,7 +224,7 @@ def _markdown(changes: dict) -> str:
              "|---|" + "---|" * (len(DEFINING) + 1)]
     for lab, e in envs.items():
         lines.append(f"| {lab} | " + " | ".join(str(e["versions"][p]) for p in DEFINING) + f" | {e['platform_id']} |")
-    lines += ["", f"## Does `random_state=0` on scanpy 1.13.0a2 reproduce scanpy 1.12.4?", "",
+    lines += ["", "## Does `random_state=0` on scanpy 1.13.0a2 reproduce scanpy 1.12.4?", "",
               f"{changes['question_env']} against {changes['baseline']} (both numpy 2.5.5, every other package "
               f"equal), scanpy's API, `random_state=0`, on pbmc68k_reduced and synthetic_10k:", "",
               "| workload | answer |", "|---|---|"]
