@@ -1,9 +1,9 @@
 """Which package step changed a result: chains of stored environments that change one package at a time.
 
 Between two environments A and B, :func:`chain` finds stored environments
-(same platform) whose every defining version is A's or B's, linked so that
-consecutive ones differ in exactly one package -- the matrix records such
-intermediate environments on purpose (``matrix.MATRIX``).  A result that
+(same platform) whose versions lie between A's and B's, linked so that each
+step changes as few packages as possible (ideally one) -- the matrix records
+such intermediate environments on purpose (``matrix.MATRIX``).  A result that
 changed from A to B is attributed to every step of the chain where it
 changed.  Where no such chain is stored, the direct step is reported with
 every package it changes.  A numpy step is linked to the stream store's
@@ -14,7 +14,6 @@ workload draws from.
 from __future__ import annotations
 
 import json
-from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,33 +40,56 @@ def step(comparer: Comparer, before: str, after: str) -> Step:
     return Step(before, after, tuple((p, va.get(p), vb.get(p)) for p in DEFINING if va.get(p) != vb.get(p)))
 
 
+def _between(v, lo, hi) -> bool:
+    """Whether version ``v`` lies between ``lo`` and ``hi`` (either order; equal counts)."""
+    try:
+        v, lo, hi = Version(v), Version(lo), Version(hi)
+    except (InvalidVersion, TypeError):
+        return v in (lo, hi)
+    return min(lo, hi) <= v <= max(lo, hi)
+
+
 def chain(comparer: Comparer, a: str, b: str) -> list[Step]:
-    """The shortest one-package-at-a-time path from ``a`` to ``b`` through stored environments, or [a → b]."""
+    """The path from ``a`` to ``b`` through stored environments (same platform) that changes as few packages per
+    step as possible: every version on the way lies between a's and b's and only ever moves towards b's.
+
+    Among all such paths: the one whose largest step changes fewest packages, then the one with most steps
+    (each step isolates what it changes), then the one with fewest packages changed together.  A step that has
+    to change two packages at once (no stored environment between) is kept and named with both.
+    """
     store = comparer.store
     va, vb = store.versions(a), store.versions(b)
     platform = store.manifest(a)["platform_id"]
-    nodes = [n for n in store.environments() if store.manifest(n)["platform_id"] == platform
-             and all(store.versions(n).get(p) in (va.get(p), vb.get(p)) for p in DEFINING)]
-    versions = {n: store.versions(n) for n in nodes}
+    versions = {n: store.versions(n) for n in store.environments()
+                if store.manifest(n)["platform_id"] == platform}
+    nodes = [n for n, v in versions.items() if all(_between(v.get(p), va.get(p), vb.get(p)) for p in DEFINING)]
 
-    def one_apart(x: str, y: str) -> bool:
-        return sum(versions[x].get(p) != versions[y].get(p) for p in DEFINING) == 1
+    def towards_b(x: str, y: str) -> int:
+        """Packages changed from x to y, or 0 when y is not a move from x towards b."""
+        changed = [p for p in DEFINING if versions[x].get(p) != versions[y].get(p)]
+        ok = changed and all(_between(versions[y].get(p), versions[x].get(p), vb.get(p)) for p in changed)
+        return len(changed) if ok else 0
 
-    previous = {a: None}
-    queue = deque([a])
-    while queue:
-        node = queue.popleft()
+    best: list[str] | None = None
+
+    def key(path: list[str]) -> tuple[int, int, int]:
+        sizes = [towards_b(x, y) for x, y in zip(path, path[1:])]
+        return max(sizes), -len(path), sum(k for k in sizes if k > 1)
+
+    def walk(path: list[str]) -> None:  # every move changes a version towards b's, so paths are finite
+        nonlocal best
+        if path[-1] == b:
+            if best is None or key(path) < key(best):
+                best = list(path)
+            return
         for other in nodes:
-            if other not in previous and one_apart(node, other):
-                previous[other] = node
-                queue.append(other)
-    if b not in previous:
+            if towards_b(path[-1], other):
+                walk(path + [other])
+
+    walk([a])
+    if best is None:
         return [step(comparer, a, b)]
-    path = [b]
-    while previous[path[-1]] is not None:
-        path.append(previous[path[-1]])
-    path.reverse()
-    return [step(comparer, x, y) for x, y in zip(path, path[1:])]
+    return [step(comparer, x, y) for x, y in zip(best, best[1:])]
 
 
 def attribute(comparer: Comparer, a: str, b: str) -> list[dict]:

@@ -163,13 +163,18 @@ def build(store: PipelineStore, stream_changes_path: Path | None = None) -> dict
             answers.append({"workload": task, "answer": answer(outs),
                             "evidence": {cid: o.as_dict() for cid, o in outs.items()}})
     attributed = attribution.attribute(comparer, baseline, question)
+    oldest = names[0]
+    across = {"from": label[oldest], "to": label[question],
+              "chain": [s.label for s in attribution.chain(comparer, oldest, question)],
+              "cases": attribution.attribute(comparer, oldest, question)}
     return {
         "schema": CHANGES_SCHEMA, "baseline": label[baseline], "question_env": label[question],
         "environments": {label[n]: {"name": n, "versions": {p: store.versions(n).get(p) for p in DEFINING},
                                     "other_versions": {k: v for k, v in store.versions(n).items() if k not in DEFINING},
                                     "platform_id": store.manifest(n)["platform_id"]} for n in names},
         "tolerances": {k: vars(t) for k, t in catalogue.TOLERANCES.items()}, "noise": noise_summary(store),
-        "answers": answers, "scanpy_1_12_to_1_13": attributed, "steps": steps, "cases": cases,
+        "answers": answers, "scanpy_1_12_to_1_13": attributed, "oldest_to_question": across,
+        "steps": steps, "cases": cases,
     }
 
 
@@ -240,6 +245,21 @@ def _markdown(changes: dict) -> str:
                      f"{'; '.join(s['step'] for s in a['steps']) or '—'} |")
     if not diffs:
         lines.append("| (none) | | | |")
+    across = changes["oldest_to_question"]
+    lines += ["", f"## From {across['from']} to {across['to']}: what changed, and which step changed it", "",
+              "Chain through stored environments (as few packages per step as the matrix allows): "
+              + " → ".join(f"[{s}]" for s in across["chain"]) + ".", "",
+              "| case | outcome | amount | changed by |", "|---|---|---|---|"]
+    shown = [a for a in across["cases"] if a["difference"] or a["kind"] == "nondeterministic"]
+    for a in shown:
+        if a["kind"] == "absent" and a.get("before") == "n/a":
+            continue
+        o = Outcome(a["kind"], {k: v for k, v in a.items() if k not in ("case", "kind", "difference", "steps")})
+        lines.append(f"| `{a['case']}` | {a['kind']} | {_main_measure(o)} | "
+                     f"{'; '.join(s['step'] for s in a['steps']) or '—'} |")
+    lines += ["", "Cases within tolerance over the whole chain: "
+              f"{sum(a['kind'] == 'tolerance' for a in across['cases'])} (PCA roundoff, listed per step below); "
+              f"`rng=` cases new in scanpy 1.13: {sum(a.get('before') == 'n/a' for a in across['cases'])}."]
     lines += ["", "## One package at a time", "",
               "Every pair of stored environments that differ in exactly one package, and every case that is not "
               "identical across the step (Δ changed, ≈ within tolerance, ~ within measured noise).", ""]
