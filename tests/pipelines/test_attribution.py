@@ -64,3 +64,15 @@ def test_numpy_step_links_the_stream_store_changes():
     none = attribution.numpy_link(attribution.Step("a", "b", (("numpy", "2.1.3", "2.2.6"),)), COUNTS, changes)
     assert none["stream_changes"] == [] and "no stream change" in none["summary"]
     assert attribution.numpy_link(attribution.Step("a", "b", (("scanpy", "1", "2"),)), COUNTS, changes) is None
+
+
+def test_chain_goes_through_intermediate_releases_one_package_at_a_time(tmp_path, recording):
+    store = PipelineStore(tmp_path / "store")
+    start = add(store, recording(versions=BASE))  # numpy 2.4.4, scanpy 1.12.4
+    add(store, recording(versions={**BASE, "numpy": "2.4.6"}))
+    add(store, recording(versions={**BASE, "numpy": "2.5.5"}))
+    add(store, recording(versions={**BASE, "numpy": "2.6.0"}))  # beyond the end: never on the way
+    add(store, recording(versions={**BASE, "numpy": "2.4.5", "scanpy": "1.13.0a2"}))  # only two-package moves to it
+    end = add(store, recording(versions={**BASE, "numpy": "2.5.5", "scanpy": "1.13.0a2"}))
+    labels = [s.label for s in attribution.chain(Comparer(store), start, end)]
+    assert labels == ["numpy 2.4.4 → 2.4.6", "numpy 2.4.6 → 2.5.5", "scanpy 1.12.4 → 1.13.0a2"]

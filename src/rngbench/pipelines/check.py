@@ -75,18 +75,23 @@ def load_recorded(outdir: Path) -> Installed:
     return Installed(doc, arrays)
 
 
+def resolve(store: PipelineStore, against: str) -> str:
+    """A stored environment's name from its name or matrix label; StoreError names the stored ones."""
+    from rngbench.pipelines.report import labels
+
+    by_label = {lab: n for n, lab in labels(store).items()}
+    if against not in store.environments() and against not in by_label:
+        raise StoreError(f"no stored environment {against} (stored: {', '.join(sorted(by_label))})")
+    return by_label.get(against, against)
+
+
 def choose_golden(store: PipelineStore, installed: Installed, against: str | None = None) -> tuple[str, list[str]]:
     """(stored environment to compare with, the defining versions that differ from the installed ones)."""
     names = store.environments()
     if not names:
         raise StoreError(f"the store at {store.root} holds no environment")
     if against:
-        from rngbench.pipelines.report import labels
-
-        by_label = {lab: n for n, lab in labels(store).items()}
-        if against not in names and against not in by_label:
-            raise StoreError(f"no stored environment {against} (stored: {', '.join(sorted(by_label))})")
-        chosen = by_label.get(against, against)
+        chosen = resolve(store, against)
     else:
         mine = installed.doc.get("platform", {})
 

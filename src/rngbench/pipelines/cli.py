@@ -128,6 +128,8 @@ def check(store_path: Path, against: str | None, datasets: tuple[str, ...], reco
         problems = store.verify()
         if problems:
             fail(f"the store is damaged: {problems[0]} (`rngbench pipelines verify` lists all)")
+        if against:
+            checking.resolve(store, against)  # before minutes of recording
         installed = (checking.load_recorded(recorded) if recorded else
                      checking.record_installed(tuple(f"{d}:" for d in datasets)))
         result = checking.run_check(store, installed, against)
