@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from rngbench import envs
+from rngbench.cli.console import run_with_progress
 
 DEFAULT_STORE = Path("stream_fixtures/pipelines")
 DEFAULT_REPORT = Path("reports/pipelines")
@@ -53,9 +54,7 @@ def pipelines() -> None:
 @click.option("--list", "list_only", is_flag=True, help="Print the matrix and what is stored, record nothing.")
 def matrix(store_path: Path, labels: tuple[str, ...], jobs: int, list_only: bool) -> None:
     """Record every environment of the matrix (or only LABELS) that the store lacks; resumable."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from rngbench.cli.console import console as _console
     from rngbench.pipelines import matrix as mx
 
     signal.signal(signal.SIGTERM, _interrupt)
@@ -70,21 +69,7 @@ def matrix(store_path: Path, labels: tuple[str, ...], jobs: int, list_only: bool
             click.echo(f"{s.label:22} python {s.python}  {' '.join(f'{p}=={v}' for p, v in s.pins)}  [{state}]")
         return
     click.echo(f"{len(done)} environments already stored, {len(todo)} to record with {jobs} worker(s)")
-    errors: list[str] = []
-    console = _console()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console) as progress:
-        task = progress.add_task("recording", total=len(todo))
-
-        def on_done(label: str, error: str | None) -> None:
-            if error:
-                errors.append(error)
-                progress.console.print(f"[red]{error}")
-            elif not progress.console.is_terminal:
-                progress.console.print(f"recorded {label}")
-            progress.update(task, advance=1, description=f"recorded {label}")
-
-        failed = mx.run(todo, store, workers=jobs, on_done=on_done)
+    failed = run_with_progress(len(todo), "", lambda on_done: mx.run(todo, store, workers=jobs, on_done=on_done))
     if failed:
         fail(f"{len(failed)} environment(s) failed ({', '.join(failed)}); rerun to retry them")
     click.echo(f"store holds {len(store.environments())} environments")

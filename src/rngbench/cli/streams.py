@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from rngbench import envs
 from rngbench.cli.console import console as terminal
+from rngbench.cli.console import run_with_progress
 from rngbench.errors import fail
 
 DEFAULT_STORE = Path("stream_fixtures")
@@ -191,21 +191,7 @@ def matrix(store_path: Path, versions: tuple[str, ...], jobs: int, pre: bool) ->
     for version in unusable:
         click.echo(f"warning: numpy {version}: no installed Python has a wheel for it; skipped", err=True)
     click.echo(f"{len(done)} releases already stored, {len(todo)} to record with {jobs} workers")
-    errors: list[str] = []
-    console = terminal()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console) as progress:
-        task = progress.add_task("recording", total=len(todo))
-
-        def on_done(version: str, error: str | None) -> None:
-            if error:
-                errors.append(error)
-                progress.console.print(f"[red]{error}")
-            elif not progress.console.is_terminal:  # logs (CI, nightly) get one line per release instead of a bar
-                progress.console.print(f"recorded numpy {version}")
-            progress.update(task, advance=1, description=f"recorded {version}")
-
-        failed = mx.run(todo, store, workers=jobs, on_done=on_done)
+    failed = run_with_progress(len(todo), "numpy", lambda on_done: mx.run(todo, store, workers=jobs, on_done=on_done))
     if failed:
         fail(f"{len(failed)} releases failed ({', '.join(failed)}); rerun to retry them")
     click.echo(f"store holds {len(store.releases())} releases")

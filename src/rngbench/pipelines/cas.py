@@ -133,20 +133,13 @@ class ContentStore:
             raise StoreError(f"{self.root / RECORDS}: record {key} is missing") from None
 
     def blob_path(self, digest: str) -> Path:
-        return self.root / "blobs" / digest[:2] / f"{digest}.z"
+        return blobs.path_in(self.root, digest)
 
     def blob(self, digest: str) -> blobs.Blob:
-        path = self.blob_path(digest)
         try:
-            data = path.read_bytes()
-        except OSError:
-            raise StoreError(f"{path}: missing") from None
-        if blobs.blob_digest(data) != digest:
-            raise StoreError(f"{path}: content does not match its name (corrupted)")
-        try:
-            return blobs.decode(data)
+            return blobs.read(self.root, digest)
         except ValueError as exc:
-            raise StoreError(f"{path}: {exc}") from None
+            raise StoreError(str(exc)) from None
 
     def array(self, digest: str) -> np.ndarray:
         """Every value of a blob written by :meth:`put_array` (always ``full``)."""

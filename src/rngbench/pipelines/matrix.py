@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -112,13 +111,7 @@ def run_recorder(python: str | Path, outdir: Path, inputs_dir: Path, only: tuple
     """Run the recorder under ``python`` (an environment's interpreter) with rngbench's source on its path."""
     environ = {**os.environ, "PYTHONPATH": str(SRC), "NUMBA_CACHE_DIR": str(Path(outdir).parent / "numba-cache")}
     args = [str(python), "-m", "rngbench.pipelines.recorder", str(outdir), str(inputs_dir), *only]
-    try:
-        out = subprocess.run(args, capture_output=True, text=True, timeout=RECORD_TIMEOUT, env=environ)
-    except subprocess.TimeoutExpired:
-        raise MatrixError(f"recording in {python} took over {RECORD_TIMEOUT} s") from None
-    if out.returncode != 0:
-        last = (out.stderr.strip().splitlines() or ["(no output)"])[-1]
-        raise MatrixError(f"recording in {python} failed: {last}")
+    envs.run_recorder(args, timeout=RECORD_TIMEOUT, env=environ, what=f"in {python}")
     return outdir
 
 

@@ -220,20 +220,13 @@ class Store:
         return out
 
     def blob_path(self, digest: str) -> Path:
-        return self.root / "blobs" / digest[:2] / f"{digest}.z"
+        return blobs.path_in(self.root, digest)
 
     def blob(self, digest: str) -> blobs.Blob:
-        path = self.blob_path(digest)
         try:
-            data = path.read_bytes()
-        except OSError:
-            raise StoreError(f"{path}: missing") from None
-        if blobs.blob_digest(data) != digest:
-            raise StoreError(f"{path}: content does not match its name (corrupted)")
-        try:
-            return blobs.decode(data)
+            return blobs.read(self.root, digest)
         except ValueError as exc:
-            raise StoreError(f"{path}: {exc}") from None
+            raise StoreError(str(exc)) from None
 
     def is_complete(self, version: str, catalogue_digest: str) -> bool:
         """True when ``version`` is stored, intact, and recorded from this catalogue."""
