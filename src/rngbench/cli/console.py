@@ -6,19 +6,23 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from rngbench.errors import RngbenchError
 
 
 def console() -> Console:
     return Console() if sys.stdout.isatty() else Console(width=200)
 
 
-def run_with_progress(total: int, what: str, run: Callable[[Callable[[str, str | None], None]], list[str]]
-                      ) -> list[str]:
-    """Drive a matrix run (``run(on_done)``) with a progress bar on a terminal, one line per item in logs.
+def run_with_progress(total: int, what: str, plural: str,
+                      run: Callable[[Callable[[str, str | None], None]], list[str]]) -> None:
+    """Drive a matrix run (``run(on_done)``, returning the items that failed) with a progress bar on a terminal,
+    one line per item in logs; failures end as one line (the run is resumable, so: rerun).
 
-    ``what`` names an item ("numpy", "environment"); returns what ``run`` returns (the items that failed).
+    ``what`` prefixes an item in log lines ("numpy"); ``plural`` names items in the failure line ("releases").
     """
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console()) as progress:
@@ -31,4 +35,12 @@ def run_with_progress(total: int, what: str, run: Callable[[Callable[[str, str |
                 progress.console.print(" ".join(filter(None, ("recorded", what, item))))
             progress.update(task, advance=1, description=f"recorded {item}")
 
-        return run(on_done)
+        failed = run(on_done)
+    if failed:
+        raise RngbenchError(f"{len(failed)} {plural} failed ({', '.join(failed)}); rerun to retry them")
+
+
+def echo_written(paths) -> None:
+    """One ``wrote PATH`` line per file a report command wrote."""
+    for path in paths:
+        click.echo(f"wrote {path}")

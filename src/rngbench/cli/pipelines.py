@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from rngbench import envs
-from rngbench.cli.console import run_with_progress
+from rngbench.cli.console import echo_written, run_with_progress
 
 DEFAULT_STORE = Path("stream_fixtures/pipelines")
 DEFAULT_REPORT = Path("reports/pipelines")
@@ -69,9 +69,8 @@ def matrix(store_path: Path, labels: tuple[str, ...], jobs: int, list_only: bool
             click.echo(f"{s.label:22} python {s.python}  {' '.join(f'{p}=={v}' for p, v in s.pins)}  [{state}]")
         return
     click.echo(f"{len(done)} environments already stored, {len(todo)} to record with {jobs} worker(s)")
-    failed = run_with_progress(len(todo), "", lambda on_done: mx.run(todo, store, workers=jobs, on_done=on_done))
-    if failed:
-        fail(f"{len(failed)} environment(s) failed ({', '.join(failed)}); rerun to retry them")
+    run_with_progress(len(todo), "", "environment(s)", lambda on_done: mx.run(todo, store, workers=jobs,
+                                                                             on_done=on_done))
     click.echo(f"store holds {len(store.environments())} environments")
 
 
@@ -160,8 +159,7 @@ def report(store_path: Path, outdir: Path, stream_changes: Path) -> None:
         paths = write(store, outdir, stream_changes)
     except StoreError as exc:
         fail(str(exc))
-    for path in paths:
-        click.echo(f"wrote {path}")
+    echo_written(paths)
 
 
 @pipelines.command()

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from rngbench import envs
 from rngbench.cli.console import console as terminal
-from rngbench.cli.console import run_with_progress
+from rngbench.cli.console import echo_written, run_with_progress
 from rngbench.errors import fail
 
 DEFAULT_STORE = Path("stream_fixtures")
@@ -157,8 +157,7 @@ def report(store_path: Path, outdir: Path) -> None:
         paths = write_report(changes, store, outdir)
     except StoreError as exc:
         fail(str(exc))
-    for path in paths:
-        click.echo(f"wrote {path}")
+    echo_written(paths)
 
 
 @streams.command()
@@ -191,9 +190,8 @@ def matrix(store_path: Path, versions: tuple[str, ...], jobs: int, pre: bool) ->
     for version in unusable:
         click.echo(f"warning: numpy {version}: no installed Python has a wheel for it; skipped", err=True)
     click.echo(f"{len(done)} releases already stored, {len(todo)} to record with {jobs} workers")
-    failed = run_with_progress(len(todo), "numpy", lambda on_done: mx.run(todo, store, workers=jobs, on_done=on_done))
-    if failed:
-        fail(f"{len(failed)} releases failed ({', '.join(failed)}); rerun to retry them")
+    run_with_progress(len(todo), "numpy", "releases",
+                      lambda on_done: mx.run(todo, store, workers=jobs, on_done=on_done))
     click.echo(f"store holds {len(store.releases())} releases")
 
 

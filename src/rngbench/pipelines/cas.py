@@ -153,12 +153,9 @@ class ContentStore(ContentAddressed):
 
     def verify(self) -> list[str]:
         """Every problem found, one line each; empty when the store is intact."""
-        try:
-            index = self.index()
-        except StoreError as exc:
-            return [str(exc)]
-        if not index:
-            return [f"{self.root / INDEX}: missing or empty"]
+        index, stop = self.checked_index()
+        if stop:
+            return stop
         problems = []
         on_disk = {f"{MANIFESTS}/{p.name}" for p in (self.root / MANIFESTS).glob("*.json")}
         for rel in sorted(on_disk - set(index)):
@@ -169,10 +166,9 @@ class ContentStore(ContentAddressed):
                 manifests[name] = self.manifest(name)
             except StoreError as exc:
                 problems.append(str(exc))
-        try:
-            records = self.records()
-        except StoreError as exc:
-            return problems + [str(exc)]
+        records = self.checked_records(problems)
+        if records is None:
+            return problems
         for name, manifest in manifests.items():
             for key in _keys_of(manifest):
                 if key not in records:

@@ -151,6 +151,22 @@ class ContentAddressed:
             self._records = read_records(self.root / RECORDS, self.record_key_of)
         return self._records
 
+    def checked_records(self, problems: list[str]) -> dict[str, dict] | None:
+        """The records for ``verify``, or None with the reason appended to ``problems``."""
+        try:
+            return self.records()
+        except StoreError as exc:
+            problems.append(str(exc))
+            return None
+
+    def checked_index(self) -> tuple[dict[str, str], list[str]]:
+        """INDEX for ``verify``: (index, []) or ({}, [the problem that stops verification there])."""
+        try:
+            index = self.index()
+        except StoreError as exc:
+            return {}, [str(exc)]
+        return index, ([] if index else [f"{self.root / INDEX}: missing or empty"])
+
     def blob_path(self, digest: str) -> Path:
         return blobs.path_in(self.root, digest)
 
@@ -420,12 +436,9 @@ class Store(ContentAddressed):
         if not self.root.is_dir():
             return [f"{self.root}: no store there"]
         problems: list[str] = []
-        try:
-            index = self.index()
-        except StoreError as exc:
-            return [str(exc)]
-        if not index:
-            return [f"{self.root / INDEX}: missing or empty"]
+        index, stop = self.checked_index()
+        if stop:
+            return stop
         for path in sorted(self.root.iterdir()):
             if path.name not in EXPECTED_AT_ROOT:
                 problems.append(f"{path}: {_unexpected(path)} at the store's root")
@@ -439,10 +452,9 @@ class Store(ContentAddressed):
                 self._checked_bytes(rel)
             except StoreError as exc:
                 problems.append(str(exc))
-        try:
-            records = self.records()
-        except StoreError as exc:
-            return problems + [str(exc)]
+        records = self.checked_records(problems)
+        if records is None:
+            return problems
         referenced_blobs = {rec["blob"] for rec in records.values() if "blob" in rec}
         blobs_dir = self.root / "blobs"
         for path in sorted(blobs_dir.rglob("*")) if blobs_dir.is_dir() else []:
