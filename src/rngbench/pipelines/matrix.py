@@ -13,22 +13,20 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from rngbench import envs
 from rngbench.pipelines import inputs as pipeline_inputs
 from rngbench.pipelines.cas import StoreError
 from rngbench.pipelines.store import DEFINING, PipelineStore, read_output
+from rngbench.streams.matrix import scratch_dir
+from rngbench.util.lock import hold_lock
 
 SRC = Path(__file__).resolve().parents[2]  # put on PYTHONPATH in every environment: the recorder is rngbench's
 RECORD_TIMEOUT = 1200  # seconds
-LOCK_TIMEOUT = 600
 LOCK = ".lock"  # inside the store, ignored by git (stream_fixtures/pipelines/.gitignore)
 COMMON = {"numba": "0.68.1", "scipy": "1.18.1", "scikit-learn": "1.9.1", "umap-learn": "0.5.12"}
 
@@ -128,11 +126,8 @@ def ingest(store: PipelineStore, outdir: Path, expected: EnvSpec | None = None) 
         if wrong:
             raise MatrixError(f"{expected.label}: the environment had {wrong}, not the pinned versions")
     store.root.mkdir(parents=True, exist_ok=True)
-    try:
-        with FileLock(str(store.root / LOCK), timeout=LOCK_TIMEOUT):
-            return store.add(doc, arrays)
-    except Timeout:
-        raise MatrixError(f"the store {store.root} stayed locked for {LOCK_TIMEOUT} s (another matrix run?)") from None
+    with hold_lock(store.root / LOCK, "rngbench pipelines matrix"):
+        return store.add(doc, arrays)
 
 
 def run(todo: list, store: PipelineStore, *, workers: int, on_done: Callable[[str, str | None], None],
@@ -141,7 +136,7 @@ def run(todo: list, store: PipelineStore, *, workers: int, on_done: Callable[[st
     env_root = env_root or cache_dir() / "envs"
     inputs_dir = export_inputs()
     failed = []
-    workdir = Path(tempfile.mkdtemp(prefix="rngbench-pipelines-"))
+    workdir = scratch_dir(cache_dir() / "pipelines-scratch")  # swept at the next start if this run is killed
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
     try:
         pending = {pool.submit(record_env, s, py, workdir, inputs_dir, env_root): s for s, py in todo}
