@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -182,3 +183,24 @@ def test_a_killed_matrix_leaves_no_scratch_after_the_next_run(recorded, tmp_path
     assert rerun.returncode == 0, rerun.stderr
     assert Store(store).releases() == ["1.26.0", "1.26.1"] and Store(store).verify() == []
     assert not any(scratch.glob("run-*")) and leftovers(store) == []
+
+
+def test_a_second_writer_waits_for_the_first_and_says_for_whom(two_releases, tmp_path):
+    from rngbench.util.lock import hold_lock
+
+    store = tmp_path / "store"
+    assert ingest(store, two_releases[0]).returncode == 0
+    with hold_lock(store / ".writer.lock", "a test holding the store"):
+        second = subprocess.Popen([sys.executable, "-m", "rngbench.cli", "streams", "ingest", "--store", str(store),
+                                   str(two_releases[1])], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        ready, _, _ = select.select([second.stderr], [], [], 120)  # its one line, once it finds the lock held
+        assert ready, "the second writer said nothing"
+        said = second.stderr.readline()
+        assert "waiting for" in said and "a test holding the store" in said
+        time.sleep(1)
+        assert second.poll() is None, "the second writer did not wait for the lock"
+        assert Store(store).releases() == ["1.26.0"]
+    out, err = second.communicate(timeout=120)
+    assert second.returncode == 0, err
+    assert err == "", "one line while waiting, nothing else"
+    assert Store(store).releases() == ["1.26.0", "1.26.1"] and Store(store).verify() == []
