@@ -263,7 +263,9 @@ def setup_cost_chart(cost: pd.DataFrame, path: Path) -> None:
         g = g.sort_values("n_items")
         per = 1e6 / g.n_items
         mid = g["median"] * per
-        err = [(g["median"] - g.q_25) * per, (g.q_75 - g["median"]) * per]
+        # quartiles bracket the median; a single --quick sample has none (no bar rather than a fake one)
+        err = [((g["median"] - g.q_25) * per).clip(lower=0).fillna(0),
+               ((g.q_75 - g["median"]) * per).clip(lower=0).fillna(0)]
         ax.errorbar(g.n_items, mid, yerr=err, marker="o", capsize=3, label=strategy)
     ax.set(xscale="log", yscale="log", xlabel="items", ylabel="µs per item (create stream + first draw)",
            title=f"Per-item stream setup cost (asv median, quartiles)\n{env}")
