@@ -204,3 +204,43 @@ class CountsGenerators:
         return strategies.CountingPCG64.created
 
     track_generators.unit = "generators"
+
+
+class PeerSemantics:
+    """scanpy's own ``PreprocessingCountsRngSuite`` method, re-stated in our suite so the difference is measured.
+
+    scanpy's suite (``benchmarks/benchmarks/preprocessing_counts.py`` of its
+    sdist) calls ``sc.pp.downsample_counts`` in place on data its ``setup``
+    reads once per sample, with ``counts_per_cell=3`` or ``total_counts =
+    X.sum() / 10``, ``random_state=0`` or ``rng=0``; its pbmc68k_reduced
+    "counts" are the bundled ``.raw.X`` made *dense* (C order) -- log-normalised
+    values, not counts.  This class does the same on the same matrix, so the
+    peer table (:mod:`rngbench.bench.peer`) can tell the method (dense
+    pseudo-counts) from the code under test.
+    """
+
+    params = [["per_cell_3", "total_tenth"], ["random_state", "rng"]]
+    param_names = ["case", "rng_arg"]
+    timeout = 300
+    repeat = (3, 10, 5.0)
+    number = 1
+    warmup_time = 0.0
+
+    def setup_cache(self):
+        return str(datasets.peer_dense_pbmc())
+
+    def setup(self, path, case, rng_arg):
+        from rngbench.bench.workloads._common import import_scanpy
+
+        sc = import_scanpy()
+        if rng_arg == "rng" and not accepts_rng(sc.pp.downsample_counts):
+            raise strategies.NotApplicable("this scanpy has no rng= (as in scanpy's suite: skipped)")
+        self.downsample = sc.pp.downsample_counts
+        self.adata = fresh_dataset(path)
+        self.kwargs = {rng_arg: 0}
+        self.kwargs.update(counts_per_cell=3) if case == "per_cell_3" else self.kwargs.update(
+            total_counts=self.adata.X.sum() / 10)
+        self.downsample(fresh_dataset(path)[:20], **self.kwargs)  # compile scanpy's numba kernel (untimed)
+
+    def time_run(self, path, case, rng_arg):
+        self.downsample(self.adata, **self.kwargs)

@@ -1,0 +1,50 @@
+"""The peer suite's preparation (no network, no timing) and the floor table."""
+
+import tarfile
+
+from rngbench.bench import floor, peer
+from rngbench.bench import report as bench_report
+
+
+def test_the_suite_is_restricted_to_pbmc68k_reduced():
+    src = 'params = (\n    ["pbmc68k_reduced", "pbmc3k"],\n    ["rng", "random_state"],\n)\nX = ["pbmc3k", "bmmc"]'
+    out = peer.restrict_to_dataset(src)
+    assert '["pbmc68k_reduced"],' in out and '["rng", "random_state"]' in out and 'X = ["pbmc3k", "bmmc"]' in out
+
+
+def _sdist(tmp_path, body: str):
+    root = tmp_path / "scanpy-9.9.9"
+    (root / "benchmarks" / "benchmarks").mkdir(parents=True)
+    (root / "benchmarks" / "benchmarks" / "preprocessing_counts.py").write_text(body)
+    (root / "benchmarks" / "benchmarks" / "__init__.py").write_text("")
+    archive = tmp_path / "scanpy-9.9.9.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(root, arcname="scanpy-9.9.9")
+    return archive
+
+
+def test_unpack_takes_the_suite_only_when_it_has_the_rng_class(tmp_path):
+    with_class = _sdist(tmp_path, 'class PreprocessingCountsRngSuite:\n    params = (["pbmc68k_reduced", "pbmc3k"],)\n')
+    suite = peer.unpack_suite(with_class, tmp_path / "cache")
+    assert '["pbmc68k_reduced"]' in (suite / "preprocessing_counts.py").read_text()
+    assert (suite / "__init__.py").exists()
+    (tmp_path / "old").mkdir()
+    without = _sdist(tmp_path / "old", "class PreprocessingCountsSuite: pass\n")
+    assert peer.unpack_suite(without, tmp_path / "cache2") is None
+
+
+def test_floor_rows_divide_measured_time_by_draws_times_ns_per_draw():
+    fl = {"ns_per_draw": {floor.DEFAULT_GENERATOR: 2.0, "RandomState(MT19937).randint": 4.0},
+          "draws": {"d/per_cell_3": 1000}}
+    rows = floor.rows(fl, {("d", "per_cell_3", "reuse"): 2e-5, ("d", "per_cell_3", "legacy"): 4e-5})
+    by_strategy = {r[2]: r for r in rows}
+    assert by_strategy["reuse"][-1] == "10×"  # 2e-5 s / (1000 x 2 ns)
+    assert by_strategy["legacy"][-1] == "10×"  # 4e-5 s / (1000 x 4 ns)
+
+
+def test_a_one_sample_cell_says_so_instead_of_a_spread():
+    import pandas as pd
+
+    row = pd.Series({"status": "ok", "kind": "time", "median": 0.012, "spread": 0.0, "samples": 1})
+    assert bench_report.cell(row) == "12 ms (1 sample)"
+    assert "±" in bench_report.cell(pd.Series({**row, "samples": 5, "spread": 0.001}))
