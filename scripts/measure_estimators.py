@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import time
-from pathlib import Path
 
-import numpy as np
+for _key, _value in (("OMP_NUM_THREADS", "1"), ("NUMBA_THREADING_LAYER", "workqueue")):  # as benchmarks/__init__
+    os.environ.setdefault(_key, _value)
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))  # OMP/numba settings of the suite
-import benchmarks  # noqa: E402,F401  (sets OMP_NUM_THREADS / NUMBA_THREADING_LAYER like the suite)
+import numpy as np  # noqa: E402
 
 from rngbench import stats  # noqa: E402
 from rngbench.bench import datasets, suite  # noqa: E402
