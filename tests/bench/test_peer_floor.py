@@ -48,3 +48,31 @@ def test_a_one_sample_cell_says_so_instead_of_a_spread():
     row = pd.Series({"status": "ok", "kind": "time", "median": 0.012, "spread": 0.0, "samples": 1})
     assert bench_report.cell(row) == "12 ms (1 sample)"
     assert "±" in bench_report.cell(pd.Series({**row, "samples": 5, "spread": 0.001}))
+
+
+def test_peer_table_renders_both_suites_their_ratio_and_why(tmp_path):
+    import json
+
+    interval = {"ratio": 2.0, "ci": [1.8, 2.2], "level": 0.95, "estimator": "median", "samples": [40, 40],
+                "paired": True}
+    fig = {"figure": "legacy | per-cell", "theirs": interval, "ours": {**interval, "ratio": 1.6},
+           "theirs_ms": [30.0, 15.0], "ours_ms": [48.0, 30.0], "ratio_of_the_two": 0.8, "why": "dense input"}
+    (tmp_path / "peer.json").write_text(json.dumps({"versions": {"new": "1.13.0a2", "old": "1.12.4"},
+                                                    "suite_from": "scanpy 1.13.0a2 sdist",
+                                                    "dataset": "pbmc68k_reduced", "figures": [fig]}))
+    text = "\n".join(peer.section(tmp_path))
+    header = [c.strip() for c in text.split("\n\n")[2].splitlines()[0].strip("|").split("|")]
+    assert header == peer.HEADER
+    assert "**2.00×** (1.80–2.20; 30 vs 15 ms)" in text and "**1.60×**" in text and "| 0.80 " in text
+    assert "dense input" in text and r"legacy \| per-cell" in text  # benchmark text escaped
+    assert peer.section(tmp_path / "none") == []
+
+
+def test_peer_needs_two_versions_and_says_so_in_one_line():
+    from click.testing import CliRunner
+
+    from rngbench.cli import main
+
+    result = CliRunner().invoke(main, ["bench", "peer", "--scanpy", "1.12.4"])
+    assert result.exit_code == 2 and result.output.strip().splitlines() == [
+        "error: the peer table compares two scanpy versions (give --scanpy twice)"]
