@@ -76,3 +76,23 @@ def test_peer_needs_two_versions_and_says_so_in_one_line():
     result = CliRunner().invoke(main, ["bench", "peer", "--scanpy", "1.12.4"])
     assert result.exit_code == 2 and result.output.strip().splitlines() == [
         "error: the peer table compares two scanpy versions (give --scanpy twice)"]
+
+
+def test_our_peer_semantics_case_times_in_a_real_suite_worker(tmp_path):
+    """The peer table's own-suite target (scanpy's method in our suite) loads and times through the compare worker."""
+    import sys
+
+    from fixtures.bench_data import cache_dir
+    from fixtures.paths import REPO
+    from rngbench.compare import interleave
+
+    name, index = peer.FIGURES[1].ours
+    assert (name, index) == ("bench_peer.DownsamplePeerSemantics.time_run", 0)  # per_cell_3, random_state=0
+    env = interleave.worker_env({"RNGBENCH_CACHE": cache_dir()})
+    worker = interleave.suite_worker("peer", sys.executable, REPO / "benchmarks", env, tmp_path)
+    try:
+        assert worker.call(op="load", name=name, index=index, repeat=2) == {"ok": True}
+        timed = worker.call(op="run")
+        assert len(timed["samples"]) == 2 and all(s > 0 for s in timed["samples"])
+    finally:
+        worker.close()

@@ -92,7 +92,7 @@ def interleaved(bench_envs: list[BenchEnv], datasets=DATASETS, rounds: int = ROU
                 fig = _figure(name, dataset, by_version[num[0]], by_version[den[0]], got.samples)
                 result["figures"].append(fig)
                 line = (f"- {name}, {dataset}: **{fig['ratio']:.2f}×** (95 % CI {fig['ci'][0]:.2f}–{fig['ci'][1]:.2f}, "
-                        f"{stats.DEFAULT_ESTIMATOR}s of {len(got.samples[0])} interleaved rounds; "
+                        f"{stats.DEFAULT_ESTIMATOR}s of {len(got.samples[0])} interleaved rounds, process CPU time; "
                         f"{fig['numerator_median_s'] * 1e3:.1f} ms vs {fig['denominator_median_s'] * 1e3:.1f} ms)")
                 result["lines"].append(line)
                 log(line)
