@@ -96,3 +96,19 @@ def test_our_peer_semantics_case_times_in_a_real_suite_worker(tmp_path):
         assert len(timed["samples"]) == 2 and all(s > 0 for s in timed["samples"])
     finally:
         worker.close()
+
+
+def test_report_floor_section_uses_the_reference_kernel_times_of_the_asv_results():
+    import pandas as pd
+
+    frame = pd.DataFrame([
+        {"kind": "time", "status": "ok", "layer": "reference", "workload": "downsample.per_cell_3",
+         "dataset": "d", "strategy": "reuse", "median": 2e-5},
+        {"kind": "time", "status": "ok", "layer": "scanpy", "workload": "downsample.per_cell_3",
+         "dataset": "d", "strategy": "legacy", "median": 9.0},  # scanpy layer: not in the floor table
+    ])
+    probe = {"floor": {"ns_per_draw": {floor.DEFAULT_GENERATOR: 2.0, "RandomState(MT19937).randint": 4.0},
+                       "draws": {"d/per_cell_3": 1000}}}
+    text = "\n".join(bench_report.floor_section(frame, probe))
+    assert "## Distance from the floor" in text and "| 10×" in text and "9000" not in text
+    assert bench_report.floor_section(frame, {"lines": []}) == []
