@@ -1,4 +1,4 @@
-"""downsample: time, peak memory and bit generators created per call, every strategy."""
+"""downsample: time, peak memory and bit generators created per call, every strategy; the parallel numba kernels."""
 
 from rngbench.bench import datasets, strategies, suite
 from rngbench.bench.workloads import downsample
@@ -20,3 +20,11 @@ class DownsampleReference(suite.CountsGenerators, suite.ReferenceBenchmark):
     workload = "downsample"
     param_names = ["dataset", "case", "strategy"]
     params = [datasets.names(), list(downsample.CASES), list(strategies.NAMES)]
+
+
+class DownsampleNumba(suite.NumbaBenchmark):
+    """Per-cell downsampling in rngbench's parallel numba kernels (rngbench.keyed.downsample), 1 and 2 threads."""
+
+    workload = "downsample"
+    param_names = ["dataset", "case", "strategy", "threads"]
+    params = [datasets.names(), list(downsample.NUMBA_CASES), list(strategies.NUMBA_NAMES), list(suite.THREADS)]

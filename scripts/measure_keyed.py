@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Measure the keyed-stream targets (issue 12), print them, and write reports/keyed/.
+"""Measure the keyed-stream targets (issue 12), print them, and write reports/benchmarks/keyed/.
 
     .venv/bin/python scripts/measure_keyed.py            # about 5 minutes on 2 cores
     .venv/bin/python scripts/measure_keyed.py --quick    # fewer rounds and sizes (a smoke run, ~1 minute)
@@ -24,11 +24,11 @@ from pathlib import Path
 import click
 import numpy as np
 
-from rngbench.keyed import timing
+from rngbench.keyed import streams, timing
 
 REPO = Path(__file__).resolve().parents[1]
-SETUP_STRATEGIES = ("spawn", "seedseq", "keyed", "per-thread", "reuse")
-OBJECT_PER_ITEM = {"spawn", "seedseq"}  # a Python object per item: 10^7 of them would take minutes each
+SETUP_STRATEGIES = streams.SETUP_COST_NAMES
+OBJECT_PER_ITEM = streams.OBJECT_PER_ITEM  # a Python object per item: 10^7 of them would take minutes each
 ROOT = 0
 
 
@@ -68,8 +68,6 @@ def measure_downsampling(sets: dict, rounds: int, tick) -> dict:
 
 def measure_setup(sizes: list[int], rounds_of, tick) -> dict:
     """Seconds to create n item streams and draw each item's first word, per strategy and n (one thread)."""
-    from rngbench.keyed import streams
-
     for name in SETUP_STRATEGIES:
         streams.item_draws(name, ROOT, np.arange(10), n_draws=1, threads=1)
     out = {}
@@ -108,51 +106,49 @@ def verdict(ok: bool) -> str:
 
 def report(down: dict, setup: dict, raw: dict, props, big: str) -> tuple[list[str], dict]:
     from rngbench.keyed import properties
+    from rngbench.util.markdown import table
 
-    lines, figures = [], {}
+    rows, figures = [], {}
 
-    def ratio_line(label, top, bottom, target, better_low=True):
+    def ratio_row(label, top, bottom, target, better_low=True):
         est = timing.ratio(top, bottom)
         ok = est.median <= target if better_low else est.median >= target
-        lines.append(f"| {label} | {est:.3f} | {'<=' if better_low else '>='} {target} | {verdict(ok)} |")
+        rows.append([label, f"{est:.3f}", f"{'<=' if better_low else '>='} {target}", verdict(ok)])
         figures[label] = {"median": est.median, "ci95": [est.low, est.high], "target": target, "met": ok}
 
-    lines += ["## Targets", "", "| figure | median [95% CI] | target | |", "|---|---|---|---|"]
     for name, s in down.items():
-        ratio_line(f"{name}: keyed 1 thread / reuse", s["keyed 1 thread"], s["reuse"], 1.10)
+        ratio_row(f"{name}: keyed 1 thread / reuse", s["keyed 1 thread"], s["reuse"], 1.10)
         est = timing.ratio(s["spawn 1 thread"], s["reuse"])
-        lines.append(f"| {name}: spawn 1 thread / reuse (beside it) | {est:.3f} | | |")
+        rows.append([f"{name}: spawn 1 thread / reuse (beside it)", f"{est:.3f}", "", ""])
         figures[f"{name}: spawn 1 thread / reuse"] = {"median": est.median, "ci95": [est.low, est.high]}
     s = down[big]
-    ratio_line(f"{big}: keyed speed-up 2 threads vs 1", s["keyed 1 thread"], s["keyed 2 threads"], 1.8,
-               better_low=False)
-    ratio_line(f"{big}: keyed 2 threads / per-thread 2 threads", s["keyed 2 threads"], s["per-thread 2 threads"],
-               1.10)
+    ratio_row(f"{big}: keyed speed-up 2 threads vs 1", s["keyed 1 thread"], s["keyed 2 threads"], 1.8,
+              better_low=False)
+    ratio_row(f"{big}: keyed 2 threads / per-thread 2 threads", s["keyed 2 threads"], s["per-thread 2 threads"],
+              1.10)
     million = setup.get(10**6, {})
     if "keyed" in million:
         est = timing.median(million["keyed"])
         ok = est.median <= 0.1
-        lines.append(f"| 10^6 keyed streams created + first-drawn (s) | {est:.3g} | <= 0.1 | {verdict(ok)} |")
+        rows.append(["10^6 keyed streams created + first-drawn (s)", f"{est:.3g}", "<= 0.1", verdict(ok)])
         figures["1e6 keyed streams (s)"] = {"median": est.median, "ci95": [est.low, est.high], "met": ok}
         spawn = timing.median(million["spawn"])
-        lines.append(f"| 10^6 spawn streams created + first-drawn (s, beside it) | {spawn:.3g} | | |")
+        rows.append(["10^6 spawn streams created + first-drawn (s, beside it)", f"{spawn:.3g}", "", ""])
         figures["1e6 spawn streams (s)"] = {"median": spawn.median, "ci95": [spawn.low, spawn.high]}
-    ratio_line("numba / numpy ns per raw Philox draw", raw["numba Philox"], raw["numpy Philox"], 1.5)
+    ratio_row("numba / numpy ns per raw Philox draw", raw["numba Philox"], raw["numpy Philox"], 1.5)
     for k, v in raw.items():
-        est = timing.median(v * 1e9)
-        lines.append(f"| {k} ns per raw draw | {est:.3g} | | |")
+        rows.append([f"{k} ns per raw draw", f"{timing.median(v * 1e9):.3g}", "", ""])
+    lines = ["## Targets", "", table(["figure", "median [95% CI]", "target", ""], rows)]
 
     lines += ["", "## Per-cell downsampling, seconds per call (median [95% CI])", ""]
     variants = list(next(iter(down.values())))
-    lines += ["| dataset | " + " | ".join(variants) + " |", "|---" * (len(variants) + 1) + "|"]
-    for name, s in down.items():
-        lines.append(f"| {name} | " + " | ".join(f"{timing.median(s[v]):.3g}" for v in variants) + " |")
+    lines += [table(["dataset", *variants],
+                    [[name, *(f"{timing.median(s[v]):.3g}" for v in variants)] for name, s in down.items()])]
 
     lines += ["", "## Per-item setup cost: µs per item to create its stream and draw once (1 thread)", ""]
-    lines += ["| items | " + " | ".join(SETUP_STRATEGIES) + " |", "|---" * (len(SETUP_STRATEGIES) + 1) + "|"]
-    for n, s in setup.items():
-        cells = [f"{timing.median(s[k] / n * 1e6):.3g}" if k in s else "not measured" for k in SETUP_STRATEGIES]
-        lines.append(f"| {n:.0e} | " + " | ".join(cells) + " |")
+    lines += [table(["items", *SETUP_STRATEGIES], [
+        [f"{n:.0e}", *(f"{timing.median(s[k] / n * 1e6):.3g}" if k in s else "not measured" for k in SETUP_STRATEGIES)]
+        for n, s in setup.items()])]
 
     lines += ["", "## Invariance properties (measured on pbmc68k_reduced; fraction of cells / streams)", ""]
     lines += [properties.markdown(props)]
@@ -185,8 +181,9 @@ def plot_setup(setup: dict, path: Path) -> None:
 
 @click.command()
 @click.option("--quick", is_flag=True, help="Fewer rounds and sizes: a smoke run, not the figures.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=REPO / "reports" / "keyed",
-              show_default=True, help="Where README.md, results.json and setup_cost.png go.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=REPO / "reports" / "benchmarks" / "keyed", show_default=True,
+              help="Where README.md, results.json and setup_cost.png go.")
 def main(quick: bool, out: Path) -> None:
     import numba
     from rich.progress import Progress

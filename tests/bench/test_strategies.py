@@ -1,4 +1,4 @@
-"""The four strategies and their n/a rules, as data."""
+"""The strategies and their n/a rules, as data."""
 
 import numpy as np
 import pytest
@@ -6,8 +6,39 @@ import pytest
 from rngbench.bench import strategies as st
 
 
-def test_columns_are_the_four_strategies_in_table_order():
-    assert st.NAMES == ("legacy", "Generator", "spawn", "reuse")
+def test_columns_are_the_strategies_in_table_order_keyed_fifth():
+    assert st.NAMES == ("legacy", "Generator", "spawn", "reuse", "keyed", "per-thread")
+
+
+def test_numba_columns_are_the_strategies_with_a_parallel_kernel():
+    from rngbench.keyed import streams
+
+    assert set(st.NUMBA_NAMES) == set(streams.KERNEL_NAMES)
+    assert "legacy" not in st.NUMBA_NAMES and "Generator" not in st.NUMBA_NAMES
+
+
+def test_n_a_rules_for_keyed_and_per_thread_say_why():
+    for name in ("keyed", "per-thread"):
+        with pytest.raises(st.NotApplicable, match="scanpy"):
+            st.scanpy_kwargs(name, accepts_rng=True)
+    with pytest.raises(st.NotApplicable, match="numba kernel"):  # a Python loop cannot run per-thread
+        st.make_rng("per-thread")
+    assert isinstance(st.make_rng("keyed"), np.random.Generator)
+    assert not st.get("keyed").why_not_reference
+
+
+def test_keyed_items_draw_their_own_keyed_stream_by_id_not_by_position():
+    from rngbench.keyed import keys
+
+    rng = st.make_rng("keyed")
+    root = int(keys.root_word(rng))
+    got = [g.integers(0, 2**32, 3).tolist() for g in st.per_item("keyed", rng, 2, item_ids=[7, 3])]
+    assert got[0] == keys.numpy_generator(7, root).integers(0, 2**32, 3).tolist()
+    assert got[1] == keys.numpy_generator(3, root).integers(0, 2**32, 3).tolist()
+    assert got[0] != got[1]
+    st.CountingPCG64.reset()
+    list(st.per_item("keyed", st.make_rng("keyed", bit_generator=st.CountingPCG64), 5))
+    assert st.CountingPCG64.created == 6  # the root's PCG64 and five keyed Philox streams
 
 
 def test_legacy_is_a_random_state_and_the_others_generators():

@@ -23,14 +23,59 @@ def test_class_names_and_na_rules():
     assert suite.not_applicable(pca, "randomized_sparse", "reference", "spawn") is None
     assert suite.not_applicable(pca, "arpack_dense", "scanpy", "spawn")
     assert suite.not_applicable(pca, "arpack_dense", "scanpy", "legacy") is None
+    assert "numba kernel" in suite.not_applicable(pca, "arpack_dense", "reference", "per-thread")
+    assert suite.not_applicable(pca, "arpack_dense", "reference", "keyed") is None
+    assert "scanpy" in suite.not_applicable(pca, "arpack_dense", "scanpy", "keyed")
+
+
+def test_numba_layer_n_a_rules_reuse_runs_on_one_thread_only():
+    ds = workload_module("downsample")
+    assert suite.class_name("downsample", "numba") == "DownsampleNumba"
+    for strategy in strategies.NUMBA_NAMES:
+        assert suite.not_applicable(ds, "per_cell", "numba", strategy, threads=1) is None
+    assert "one thread" in suite.not_applicable(ds, "per_cell", "numba", "reuse", threads=2)
+    for strategy in ("keyed", "spawn", "per-thread"):
+        assert suite.not_applicable(ds, "per_cell", "numba", strategy, threads=2) is None
+    assert "no parallel numba kernel" in suite.not_applicable(ds, "per_cell", "numba", "legacy", threads=1)
+
+
+def _classes(path: Path) -> dict:
+    tree = ast.parse(path.read_text())
+    return {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+
+
+def _assigned(node) -> dict:
+    return {t.id: stmt.value for stmt in node.body if isinstance(stmt, ast.Assign) for t in stmt.targets}
+
+
+def test_numba_and_keyed_benchmark_classes_declare_the_thread_and_strategy_parameters():
+    numba_class = _classes(REPO / "benchmarks" / "bench_downsample.py")["DownsampleNumba"]
+    names = ast.literal_eval(_assigned(numba_class)["param_names"])
+    assert names == suite.NUMBA_PARAM_NAMES == ["dataset", "case", "strategy", "threads"]
+    assert suite.numba_params("downsample")[2:] == [list(strategies.NUMBA_NAMES), [1, 2]]
+    keyed = _classes(REPO / "benchmarks" / "bench_keyed.py")
+    assert set(keyed) == {"KeyedProperties", "KeyedSetupCost"}
+    assert ast.literal_eval(_assigned(keyed["KeyedProperties"])["param_names"]) == ["strategy"]
+    assert ast.literal_eval(_assigned(keyed["KeyedSetupCost"])["param_names"]) == ["n_items", "strategy"]
+
+
+def test_one_track_method_per_invariance_property():
+    from rngbench.keyed import properties
+
+    assert sorted(suite.PROPERTY_METHODS.values()) == sorted(p.name for p in properties.PROPERTIES)
+    for method in suite.PROPERTY_METHODS:
+        assert getattr(suite.KeyedPropertiesBenchmark, method).unit == "fraction"
+    table = {"keyed": {"threads": 1.0, "overlap": 0.0}}
+    assert suite.KeyedPropertiesBenchmark().track_overlap(table, "keyed") == 0.0
 
 
 def test_benchmark_files_declare_their_classes_and_params_visibly():
     """Each benchmarks/bench_<workload>.py writes out both classes with params and param_names (read, not run)."""
     for workload in WORKLOADS:
-        tree = ast.parse((REPO / "benchmarks" / f"bench_{workload}.py").read_text())
-        classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-        assert set(classes) == {suite.class_name(workload, layer) for layer in ("scanpy", "reference")}
+        classes = _classes(REPO / "benchmarks" / f"bench_{workload}.py")
+        layers = ("scanpy", "reference", "numba") if hasattr(workload_module(workload), "NUMBA_CASES") else (
+            "scanpy", "reference")
+        assert set(classes) == {suite.class_name(workload, layer) for layer in layers}
         for node in classes.values():
             assigned = {t.id for stmt in node.body if isinstance(stmt, ast.Assign) for t in stmt.targets}
             assert {"workload", "params", "param_names"} <= assigned, node.name
@@ -49,15 +94,31 @@ def _fake_results(tmp_path: Path) -> Path:
     """A results directory in asv's own format (version 2), with the versions record the driver writes."""
     machine = tmp_path / "results" / "vm"
     machine.mkdir(parents=True)
+    from rngbench.keyed import streams
+
     params = [["'pbmc68k_reduced'"], ["'per_cell'"], [f"'{s}'" for s in strategies.NAMES]]
+    numba_params = [["'pbmc68k_reduced'"], ["'per_cell'"], [f"'{s}'" for s in strategies.NUMBA_NAMES], ["1", "2"]]
     columns = ["result", "params", "version", "started_at", "duration", "stats_ci_99_a", "stats_ci_99_b",
                "stats_q_25", "stats_q_75"]
     results = {
         "bench_downsample.DownsampleScanpy.time_run": [
-            [0.03, 0.02, math.nan, None], params, "v", 0, 1.0, None, None,
-            [0.029, 0.019, None, None], [0.031, 0.021, None, None]],
+            [0.03, 0.02, math.nan, None, math.nan, math.nan], params, "v", 0, 1.0, None, None,
+            [0.029, 0.019, None, None, None, None], [0.031, 0.021, None, None, None, None]],
         "bench_downsample.DownsampleReference.time_run": [
-            [0.03, 0.02, 0.05, 0.02], params, "v", 0, 1.0, None, None, None, None],
+            [0.03, 0.02, 0.05, 0.02, 0.05, math.nan], params, "v", 0, 1.0, None, None, None, None],
+        # numba: strategy x threads, reuse n/a at 2 threads
+        "bench_downsample.DownsampleNumba.time_run": [
+            [0.01, 0.006, 0.02, math.nan, 0.012, 0.0061, 0.011, 0.006], numba_params, "v", 0, 1.0, None, None,
+            None, None],
+        "bench_keyed.KeyedProperties.track_threads": [
+            [1.0, 1.0, 1.0, 0.25, 1.0, 1.0], [[f"'{s}'" for s in streams.NAMES]], "v", 0, 1.0, None, None,
+            None, None],
+        "bench_keyed.KeyedProperties.track_overlap": [
+            [0.0, 0.0, 0.0, 0.0, 0.0, 0.999], [[f"'{s}'" for s in streams.NAMES]], "v", 0, 1.0, None, None,
+            None, None],
+        "bench_keyed.KeyedSetupCost.time_create_and_draw": [
+            [1e-2, 1e-5, 1e-1, 1e-4], [["1000", "100000"], ["'spawn'", "'keyed'"]], "v", 0, 1.0, None, None,
+            [0.9e-2, 0.9e-5, 0.9e-1, 0.9e-4], [1.1e-2, 1.1e-5, 1.1e-1, 1.1e-4]],
     }
     doc = {"version": 2, "commit_hash": "abcdef1234", "env_name": "existing-py_nowhere_python", "date": 1,
            "python": "/nowhere/python", "params": {"python": "/nowhere/python", "machine": "vm"},
@@ -72,9 +133,35 @@ def test_report_tables_have_the_issue_layout_and_mark_n_a_and_failures(tmp_path)
     frame = bench_report.read_results(_fake_results(tmp_path))
     part = frame[(frame.layer == "scanpy") & (frame.kind == "time")]
     tab = bench_report.table(part)
-    assert list(tab.columns) == ["dataset", "legacy", "Generator", "spawn", "reuse"]
+    assert list(tab.columns) == ["dataset", "legacy", "Generator", "spawn", "reuse", "keyed", "per-thread"]
     row = tab.iloc[0]
     assert row["legacy"].startswith("30 ms ± ") and row["spawn"] == "n/a" and row["reuse"] == "failed"
+    assert row["keyed"] == "n/a" and row["per-thread"] == "n/a"
+    ref = bench_report.table(frame[(frame.layer == "reference") & (frame.kind == "time")]).iloc[0]
+    assert ref["keyed"].startswith("50 ms") and ref["per-thread"] == "n/a"
+
+
+def test_report_numba_table_has_a_row_per_thread_count_and_reuse_n_a_at_2(tmp_path):
+    frame = bench_report.read_results(_fake_results(tmp_path))
+    tab = bench_report.table(frame[(frame.layer == "numba") & (frame.kind == "time")])
+    assert list(tab.columns) == ["dataset", "threads", *strategies.NUMBA_NAMES]
+    two = tab.set_index("threads").loc["2"]
+    assert two["reuse"] == "n/a" and two["keyed"].startswith("6.1 ms")
+
+
+def test_report_renders_the_property_table_and_the_setup_cost_plot(tmp_path):
+    written = bench_report.write_report(_fake_results(tmp_path), tmp_path / "out")
+    names = {p.name for p in written}
+    assert {"keyed.properties.md", "keyed.setup_cost.png"} <= names
+    text = (tmp_path / "out" / "keyed.properties.md").read_text()
+    keyed_row = next(line for line in text.splitlines() if line.startswith("| keyed "))
+    assert "yes (1.000)" in keyed_row and "yes (0.000)" in keyed_row
+    per_thread = next(line for line in text.splitlines() if line.startswith("| per-thread "))
+    assert "no (0.250)" in per_thread
+    seed_i = next(line for line in text.splitlines() if line.startswith("| seed+i "))
+    assert "no (0.999)" in seed_i
+    assert (tmp_path / "out" / "keyed.setup_cost.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "keyed.properties.md" in (tmp_path / "out" / "README.md").read_text()
 
 
 def test_report_writes_tables_and_one_chart_per_workload(tmp_path):

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,29 @@ def test_two_matrix_runs_at_once_both_land(recorded, tmp_path):
     assert Store(store).verify() == []
     assert leftovers(store) == []
     assert not any((tmp_path / "cache" / "matrix-scratch").glob("run-*")), "scratch folders left behind"
+
+
+def test_a_killed_matrix_leaves_no_scratch_after_the_next_run(recorded, tmp_path):
+    """kill -9 cannot clean up after itself: the scratch folder lives under the cache and the next run sweeps it."""
+    recordings = tmp_path / "recordings"
+    for version in ("1.26.0", "1.26.1"):
+        small_release(recorded, recordings / version, version)
+    store, cache = tmp_path / "store", tmp_path / "cache"
+    env = {**os.environ, "RNGBENCH_CACHE": str(cache)}
+    slow = MATRIX.replace("    out = workdir", "    import time; time.sleep(60 if job.version == '1.26.1' else 0)\n"
+                                                "    out = workdir")
+    assert slow != MATRIX
+    args = [sys.executable, "-c", slow, str(recordings), "1.26.0,1.26.1", str(store), "1.26.0,1.26.1"]
+    victim = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    scratch = cache / "matrix-scratch"
+    for _ in range(600):  # until 1.26.0 is stored and 1.26.1 is being "recorded"
+        if Store(store).releases() == ["1.26.0"] and any(scratch.glob("run-*")):
+            break
+        time.sleep(0.1)
+    victim.kill()
+    victim.wait()
+    assert any(scratch.glob("run-*")), "the killed run's scratch folder should still be there"
+    rerun = subprocess.run([sys.executable, "-c", MATRIX, *args[3:]], env=env, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert Store(store).releases() == ["1.26.0", "1.26.1"] and Store(store).verify() == []
+    assert not any(scratch.glob("run-*")) and leftovers(store) == []

@@ -2,7 +2,14 @@
 
 Layout of every table (the issue's)::
 
-    dataset | legacy | Generator | spawn | reuse      (cells: median ± spread, or n/a)
+    dataset | legacy | Generator | spawn | reuse | keyed | per-thread   (cells: median ± spread, or n/a)
+
+The parallel numba kernels' tables (layer ``numba``) have a row per dataset
+and thread count and the strategies that have a kernel as columns.  The
+keyed-stream benchmarks (``benchmarks/bench_keyed.py``) give the property
+table (``keyed.properties.md``) and the per-item setup cost plot
+(``keyed.setup_cost.png``); ``scripts/measure_keyed.py`` writes the measured
+targets beside them (``keyed/``).
 
 "spread" is half the interquartile range of asv's samples; a cell resting
 on one sample (``--quick``) says "1 sample" instead of a spread it does not have.  A cell is *n/a* when the benchmark's
@@ -25,12 +32,16 @@ import pandas as pd
 
 from rngbench.asvio import results
 from rngbench.bench import floor, peer, strategies
-from rngbench.bench.suite import PARAM_NAMES, class_name
+from rngbench.bench.suite import LAYER_PARAM_NAMES, PROPERTY_METHODS, class_name
 from rngbench.bench.workloads import WORKLOADS, workload_module
 from rngbench.util import atomic, markdown
 
 KINDS = {"time_run": ("time", "s"), "peakmem_run": ("peakmem", "bytes"), "track_generators": ("generators", "count")}
-LAYERS = ("scanpy", "reference")
+LAYERS = ("scanpy", "reference", "numba")
+LAYER_LABELS = {"scanpy": "scanpy's public API", "reference": "rngbench reference kernels",
+                "numba": "rngbench parallel numba kernels (rngbench.keyed), by thread count"}
+PROPERTIES_CLASS = "KeyedProperties"
+SETUP_COST_BENCHMARK = "KeyedSetupCost.time_create_and_draw"
 
 
 # ---------------------------------------------------------------- reading
@@ -63,7 +74,7 @@ def read_results(results_dir: Path) -> pd.DataFrame:
         if key not in index:
             continue
         workload, layer, kind = index[key]
-        params = dict(zip(PARAM_NAMES, m.param_values.values()))  # by position: benchmarks.json may be absent
+        params = dict(zip(LAYER_PARAM_NAMES[layer], m.param_values.values()))  # by position: no benchmarks.json
         stats = m.stats or {}
         lo, hi = stats.get("q_25"), stats.get("q_75")
         status = _cell_status(m.value)
@@ -71,7 +82,8 @@ def read_results(results_dir: Path) -> pd.DataFrame:
         rows.append({
             "scanpy": versions.get("scanpy", "unknown"), "numpy": versions.get("numpy", "unknown"),
             "workload": f"{workload}.{params['case']}", "layer": layer, "kind": kind,
-            "dataset": params["dataset"], "strategy": params["strategy"], "status": status,
+            "dataset": params["dataset"], "strategy": params["strategy"], "threads": params.get("threads", ""),
+            "status": status,
             "median": m.value if status == "ok" else None,
             "spread": (hi - lo) / 2 if lo is not None and hi is not None else 0.0,
             "samples": stats.get("repeat"),  # None when asv did not say
@@ -105,11 +117,18 @@ def cell(row: pd.Series) -> str:
     return f"{_fmt(row['median'], 'time')} ± {spread}"
 
 
+def columns(layer: str) -> list[str]:
+    """The strategy columns of a layer's tables: every strategy, or those with a numba kernel."""
+    return list(strategies.NUMBA_NAMES if layer == "numba" else strategies.NAMES)
+
+
 def table(frame: pd.DataFrame) -> pd.DataFrame:
-    """``dataset | legacy | Generator | spawn | reuse`` for one workload, layer, kind and scanpy version."""
+    """``dataset | <strategies>`` (numba: ``dataset | threads | ...``) for one workload, layer, kind, scanpy."""
     cells = frame.assign(cell=frame.apply(cell, axis=1))
-    wide = cells.pivot_table(index="dataset", columns="strategy", values="cell", aggfunc="first")
-    wide = wide.reindex(columns=list(strategies.NAMES)).fillna("not run")
+    layer = cells.layer.iloc[0] if "layer" in cells and len(cells) else "reference"
+    index = ["dataset", "threads"] if layer == "numba" else ["dataset"]
+    wide = cells.pivot_table(index=index, columns="strategy", values="cell", aggfunc="first")
+    wide = wide.reindex(columns=columns(layer)).fillna("not run")
     wide.columns.name = None
     return wide.reset_index()
 
@@ -129,8 +148,7 @@ def markdown_for(frame: pd.DataFrame, workload: str, scanpy: str) -> str:
             part = sub[(sub.kind == kind) & (sub.layer == layer)]
             if part.empty:
                 continue
-            label = "scanpy's public API" if layer == "scanpy" else "rngbench reference kernels"
-            lines += [f"## {titles[kind]} — {label}", "", to_markdown(table(part)), ""]
+            lines += [f"## {titles[kind]} — {LAYER_LABELS[layer]}", "", to_markdown(table(part)), ""]
     return "\n".join(lines)
 
 
@@ -147,23 +165,25 @@ def bar_chart(frame: pd.DataFrame, workload: str, path: Path) -> None:
 
     sub = frame[(frame.workload == workload) & (frame.kind == "time")]
     datasets = sorted(sub.dataset.unique())
-    series = sorted({(v, layer) for v, layer in zip(sub.scanpy, sub.layer)})
+    series = sorted({(v, layer, str(t)) for v, layer, t in zip(sub.scanpy, sub.layer, sub.threads)})
     fig, axes = plt.subplots(1, len(datasets), figsize=(5.5 * len(datasets), 4), squeeze=False)
     width = 0.8 / max(len(series), 1)
     x = np.arange(len(strategies.NAMES))
     for ax, dataset in zip(axes[0], datasets):
-        for i, (version, layer) in enumerate(series):
-            part = sub[(sub.dataset == dataset) & (sub.scanpy == version) & (sub.layer == layer)].set_index("strategy")
+        for i, (version, layer, threads) in enumerate(series):
+            part = sub[(sub.dataset == dataset) & (sub.scanpy == version) & (sub.layer == layer)
+                       & (sub.threads.astype(str) == threads)].set_index("strategy")
             heights, errs = [], []
             offset = (i - (len(series) - 1) / 2) * width
             for j, name in enumerate(strategies.NAMES):
                 ok = name in part.index and part.loc[name, "status"] == "ok"
                 heights.append(part.loc[name, "median"] * 1e3 if ok else 0.0)
                 errs.append(part.loc[name, "spread"] * 1e3 if ok else 0.0)
-                if not ok:
+                if not ok and name in columns(layer):
                     status = part.loc[name, "status"] if name in part.index else "not run"
                     ax.text(x[j] + offset, 0, status, rotation=90, ha="center", va="bottom", fontsize=7)
-            ax.bar(x + offset, heights, width, yerr=errs, label=f"scanpy {version} · {layer}")
+            label = f"scanpy {version} · {layer}" + (f" · {threads} thread(s)" if threads else "")
+            ax.bar(x + offset, heights, width, yerr=errs, label=label)
         ax.set_xticks(x, strategies.NAMES)
         ax.set_title(dataset)
         ax.set_ylabel("ms per call (median)")
@@ -173,6 +193,104 @@ def bar_chart(frame: pd.DataFrame, workload: str, path: Path) -> None:
     with atomic.replacing(path) as tmp:
         fig.savefig(tmp, format="png", dpi=90)
     plt.close(fig)
+
+
+# ---------------------------------------------------------------- keyed streams
+
+
+def _keyed_measurements(results_dir: Path) -> list:
+    return [m for m in results.newest_per_environment(results.read_results([results_dir]))
+            if m.benchmark.split(".")[-2] in (PROPERTIES_CLASS, SETUP_COST_BENCHMARK.split(".")[0])]
+
+
+def read_properties(results_dir: Path) -> pd.DataFrame:
+    """The ``KeyedProperties.track_*`` results as strategy x property (values agree across environments).
+
+    An environment that measured another value than the rest (it should not:
+    the properties are deterministic) makes that cell NaN, shown as "no".
+    """
+    values: dict[tuple[str, str], set] = {}
+    for m in _keyed_measurements(results_dir):
+        cls, method = m.benchmark.split(".")[-2:]
+        if cls != PROPERTIES_CLASS or method not in PROPERTY_METHODS or m.value is None or math.isnan(m.value):
+            continue
+        [strategy] = m.param_values.values()  # by position: benchmarks.json may be absent
+        values.setdefault((strategy, PROPERTY_METHODS[method]), set()).add(m.value)
+    rows: dict[str, dict[str, float]] = {}
+    for (strategy, prop), seen in values.items():
+        rows.setdefault(strategy, {})[prop] = seen.pop() if len(seen) == 1 else math.nan
+    if not rows:
+        return pd.DataFrame()
+    from rngbench.keyed import properties, streams
+
+    names = [n for n in streams.NAMES if n in rows]
+    return pd.DataFrame.from_dict(rows, orient="index").reindex(index=names, columns=[p.name for p in
+                                                                                       properties.PROPERTIES])
+
+
+def read_setup_cost(results_dir: Path) -> pd.DataFrame:
+    """``KeyedSetupCost`` results: one row per environment, strategy and item count (seconds, quartiles)."""
+    rows = []
+    for m in _keyed_measurements(results_dir):
+        if not m.benchmark.endswith(SETUP_COST_BENCHMARK) or m.value is None or math.isnan(m.value):
+            continue
+        stats = m.stats or {}
+        n_items, strategy = m.param_values.values()  # by position, as in read_results
+        rows.append({"env": m.env.get("env_name", ""), "strategy": strategy, "n_items": int(n_items), "median": m.value,
+                     "q_25": stats.get("q_25", m.value), "q_75": stats.get("q_75", m.value)})
+    return pd.DataFrame(rows)
+
+
+def properties_markdown(props: pd.DataFrame) -> str:
+    from rngbench.keyed import properties
+
+    lines = ["# Keyed per-item streams: invariance properties per strategy", "",
+             "From the `KeyedProperties.track_*` asv benchmarks (`benchmarks/bench_keyed.py`), measured by "
+             "`rngbench.keyed.properties` on its deterministic small counts matrix. A property holds when its "
+             "value is 1 (0 for `overlap`).", ""]
+    lines += [f"- `{p.name}`: {p.meaning}" for p in properties.PROPERTIES]
+    return "\n".join([*lines, "", properties.markdown(props), ""])
+
+
+def setup_cost_chart(cost: pd.DataFrame, path: Path) -> None:
+    """µs per item against items, log-log, one line per strategy; error bars from asv's quartiles."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    env = sorted(cost.env.unique())[-1]
+    part = cost[cost.env == env]
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    for strategy, g in part.groupby("strategy", sort=False):
+        g = g.sort_values("n_items")
+        per = 1e6 / g.n_items
+        mid = g["median"] * per
+        err = [(g["median"] - g.q_25) * per, (g.q_75 - g["median"]) * per]
+        ax.errorbar(g.n_items, mid, yerr=err, marker="o", capsize=3, label=strategy)
+    ax.set(xscale="log", yscale="log", xlabel="items", ylabel="µs per item (create stream + first draw)",
+           title=f"Per-item stream setup cost (asv median, quartiles)\n{env}")
+    ax.legend()
+    fig.tight_layout()
+    with atomic.replacing(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=100)
+    plt.close(fig)
+
+
+def write_keyed(results_dir: Path, out_dir: Path) -> list[Path]:
+    """``keyed.properties.md`` and ``keyed.setup_cost.png`` from the keyed benchmarks' results (if any)."""
+    written = []
+    props = read_properties(results_dir)
+    if not props.empty:
+        md = out_dir / "keyed.properties.md"
+        atomic.write_text(md, properties_markdown(props))
+        written.append(md)
+    cost = read_setup_cost(results_dir)
+    if not cost.empty:
+        png = out_dir / "keyed.setup_cost.png"
+        setup_cost_chart(cost, png)
+        written.append(png)
+    return written
 
 
 # ---------------------------------------------------------------- writing
@@ -228,7 +346,7 @@ def write_report(results_dir: Path, out_dir: Path, probe: dict | None = None) ->
     if frame.empty:
         raise results.ResultsError(f"no rngbench results under {results_dir}")
     written = []
-    index = ["# Benchmarks: legacy vs Generator vs spawn vs reuse", "",
+    index = ["# Benchmarks: legacy vs Generator vs spawn vs reuse vs keyed (vs per-thread in numba kernels)", "",
              "Generated by `rngbench bench report` from asv results; cells are median ± half the IQR, "
              "`n/a` where the strategy cannot be expressed, `failed` where the call raised.", ""]
     if probe:
@@ -248,6 +366,11 @@ def write_report(results_dir: Path, out_dir: Path, probe: dict | None = None) ->
             links.append(f"[scanpy {version}]({md.name})")
         doc = (workload_module(workload.split(".")[0]).__doc__ or "").strip().splitlines()[0]
         index.append(f"- **{workload}** — {doc} {' · '.join(links)} · [chart]({png.name})")
+    keyed = write_keyed(results_dir, out_dir)
+    written += keyed
+    index += ["", "## Keyed per-item streams", "",
+              *[f"- [{p.name}]({p.name})" for p in keyed],
+              "- measured targets (`.venv/bin/python scripts/measure_keyed.py`): [keyed/](keyed/README.md)"]
     csv = out_dir / "results.csv"
     with atomic.replacing(csv) as tmp:
         frame.to_csv(tmp, index=False)

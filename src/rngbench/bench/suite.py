@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import sys
 import time
+import timeit
 from importlib import import_module
 
 from rngbench.bench import datasets, strategies
@@ -39,6 +40,9 @@ from rngbench.bench.workloads import WORKLOADS, workload_module
 from rngbench.bench.workloads._common import accepts_rng
 
 PARAM_NAMES = ["dataset", "case", "strategy"]
+NUMBA_PARAM_NAMES = [*PARAM_NAMES, "threads"]
+THREADS = (1, 2)
+"""numba thread counts of the parallel kernels: ``benchmarks/__init__`` starts numba with at least 2."""
 
 
 def params(workload: str) -> list[list[str]]:
@@ -46,7 +50,14 @@ def params(workload: str) -> list[list[str]]:
     return [datasets.names(), list(workload_module(workload).CASES), list(strategies.NAMES)]
 
 
-CLASS_SUFFIX = {"scanpy": "Scanpy", "reference": "Reference"}
+def numba_params(workload: str) -> list[list]:
+    """``[datasets, cases, strategies, threads]`` of a workload's parallel numba kernel (:data:`NUMBA_PARAM_NAMES`)."""
+    return [datasets.names(), list(workload_module(workload).NUMBA_CASES), list(strategies.NUMBA_NAMES),
+            list(THREADS)]
+
+
+CLASS_SUFFIX = {"scanpy": "Scanpy", "reference": "Reference", "numba": "Numba"}
+LAYER_PARAM_NAMES = {"scanpy": PARAM_NAMES, "reference": PARAM_NAMES, "numba": NUMBA_PARAM_NAMES}
 
 PREIMPORT = (
     "anndata", "sklearn.decomposition", "sklearn.neighbors", "sklearn.utils.random",
@@ -119,10 +130,18 @@ def class_name(workload: str, layer: str) -> str:
     return "".join(p.capitalize() for p in workload.split("_")) + CLASS_SUFFIX[layer]
 
 
-def not_applicable(module, case: str, layer: str, strategy: str) -> str | None:
+def not_applicable(module, case: str, layer: str, strategy: str, threads: int = 1) -> str | None:
     """Why ``strategy`` cannot run for this case and layer (or None): the n/a rules in one place."""
-    if layer == "reference":
+    if layer == "numba":
+        from rngbench.keyed import streams
+
+        if not strategies.get(strategy).numba_kernel:
+            return f"{strategy} has no parallel numba kernel"
+        if threads > 1 and not streams.get(strategy).parallel:
+            return f"{strategy} must process items in order: it runs on one thread only"
         return None
+    if layer == "reference":
+        return strategies.get(strategy).why_not_reference or None
     if case in getattr(module, "NOT_IN_SCANPY", {}):
         return module.NOT_IN_SCANPY[case]
     try:
@@ -217,6 +236,110 @@ class CountsGenerators:
         return strategies.CountingPCG64.created
 
     track_generators.unit = "generators"
+
+
+class NumbaBenchmark(_Benchmark):
+    """A workload's parallel numba kernel (:mod:`rngbench.keyed`), with the numba thread count as a parameter.
+
+    numba fixes its thread pool when it is first imported: ``benchmarks/__init__``
+    sets ``NUMBA_NUM_THREADS`` to at least 2 before that.  The kernels are
+    compiled with ``cache=True`` and warmed in ``setup`` (:func:`warm_once`).
+    """
+
+    layer = "numba"
+    param_names = NUMBA_PARAM_NAMES
+    timer = staticmethod(timeit.default_timer)  # wall time: with 2 threads, CPU time would add both threads' up
+
+    def setup(self, paths, dataset, case, strategy, threads):
+        import numba
+
+        if threads > numba.config.NUMBA_NUM_THREADS:
+            raise strategies.NotApplicable(f"numba started with {numba.config.NUMBA_NUM_THREADS} threads")
+        reason = not_applicable(self.module, case, self.layer, strategy, threads)
+        if reason:
+            raise strategies.NotApplicable(reason)
+        super().setup(paths, dataset, case, "reuse")
+
+    def time_run(self, paths, dataset, case, strategy, threads):
+        self.module.numba_kernel(self.inp, strategy, threads)
+
+    def peakmem_run(self, paths, dataset, case, strategy, threads):
+        self.module.numba_kernel(self.inp, strategy, threads)
+
+
+class KeyedPropertiesBenchmark:
+    """The invariance properties of each keyed-stream strategy (:mod:`rngbench.keyed.properties`), as ``track_``.
+
+    Measured once per environment in ``setup_cache`` (the property worker
+    runs with 4 numba threads) on the deterministic small counts matrix;
+    each ``track_`` returns one strategy's value, a fraction (1 = invariant,
+    0 for ``overlap``).
+    """
+
+    timeout = 600
+
+    def setup_cache(self):
+        from rngbench.keyed import properties
+
+        return properties.measure().to_dict(orient="index")
+
+    def track_threads(self, table, strategy):
+        return table[strategy]["threads"]
+
+    def track_subset(self, table, strategy):
+        return table[strategy]["subset"]
+
+    def track_chunks(self, table, strategy):
+        return table[strategy]["chunks"]
+
+    def track_overlap(self, table, strategy):
+        return table[strategy]["overlap"]
+
+    def track_task_append(self, table, strategy):
+        return table[strategy]["task-append"]
+
+    def track_task_insert(self, table, strategy):
+        return table[strategy]["task-insert"]
+
+    for _method in (track_threads, track_subset, track_chunks, track_overlap, track_task_append, track_task_insert):
+        _method.unit = "fraction"
+    del _method
+
+
+PROPERTY_METHODS = {
+    "track_threads": "threads", "track_subset": "subset", "track_chunks": "chunks", "track_overlap": "overlap",
+    "track_task_append": "task-append", "track_task_insert": "task-insert",
+}
+"""``track_`` method -> property of :data:`rngbench.keyed.properties.PROPERTIES` (a test checks they match)."""
+
+SETUP_SIZES = (10**3, 10**4, 10**5, 10**6)
+SETUP_OBJECT_PER_ITEM_CAP = 10**5
+"""``spawn`` and ``seedseq`` make a Python object per item (~10 µs each): above this they are n/a here
+(``scripts/measure_keyed.py`` measures them at 10^6)."""
+
+
+class KeyedSetupCostBenchmark:
+    """Seconds to create ``n_items`` item streams and draw each item's first word (one thread)."""
+
+    timeout = 600
+    repeat = (3, 10, 5.0)
+    number = 1
+    warmup_time = 0.0
+
+    def setup(self, n_items, strategy):
+        from rngbench.keyed import streams
+
+        if strategy in streams.OBJECT_PER_ITEM and n_items > SETUP_OBJECT_PER_ITEM_CAP:
+            raise strategies.NotApplicable(f"{strategy} makes a Python object per item: capped at 10^5 items")
+        import numpy as np
+
+        streams.item_draws(strategy, 0, [0, 1, 2], n_draws=1, threads=1)  # compiled / loaded outside the timing
+        self.ids = np.arange(n_items)
+
+    def time_create_and_draw(self, n_items, strategy):
+        from rngbench.keyed import streams
+
+        streams.item_draws(strategy, 0, self.ids, n_draws=1, threads=1)
 
 
 _peer_compiled: set[str] = set()

@@ -18,6 +18,7 @@ from rngbench.cli.comment import comment_group
 from rngbench.cli.compare import compare
 from rngbench.cli.nightly import nightly
 from rngbench.cli.overhead import overhead
+from rngbench.cli.pipelines import pipelines
 from rngbench.cli.streams import streams
 from rngbench.errors import RngbenchError
 
@@ -53,5 +54,5 @@ def main() -> None:
     """rngbench: the cost of RNG strategies, and which numpy.random streams stayed the same."""
 
 
-for command in (streams, bench, compare, overhead, nightly, comment_group):
+for command in (streams, bench, compare, overhead, nightly, comment_group, pipelines):
     main.add_command(command)

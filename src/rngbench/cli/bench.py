@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import click
 
 from rngbench.bench import job, peer, probe
 from rngbench.bench import report as bench_report
+from rngbench.cli.options import regexes
 from rngbench.util import atomic
 
 REPORT_DIR = job.REPO / "reports" / "benchmarks"
@@ -21,18 +21,9 @@ def _log(msg: str) -> None:
     click.echo(f"bench: {msg}", err=True)
 
 
-def _regex(pattern: str | None) -> str | None:
-    if pattern is not None:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise click.BadParameter(f"{pattern!r} is not a regular expression ({exc})") from None
-    return pattern
-
-
 @click.group()
 def bench() -> None:
-    """asv suites: legacy vs Generator vs spawn vs reuse on downsampling, PCA, UMAP init and scrublet."""
+    """asv suites: legacy vs Generator vs spawn vs reuse vs keyed on downsampling, PCA, UMAP init, scrublet."""
 
 
 @bench.command("envs")
@@ -50,7 +41,7 @@ def envs_cmd(versions, numpy_version) -> None:
 @click.option("--scanpy", "versions", multiple=True, default=job.SCANPY_VERSIONS, show_default=True)
 @click.option("--numpy", "numpy_version", default=None,
               help="pin numpy in every environment (default: newest each scanpy accepts)")
-@click.option("--bench", "bench_regex", default=None, callback=lambda ctx, param, value: _regex(value),
+@click.option("--bench", "bench_regex", default=None, callback=regexes,
               help="only benchmarks matching this regex (asv --bench)")
 @click.option("--rounds", default=probe.ROUNDS, show_default=True,
               help="rounds of the interleaved headline probe (0 skips it)")
@@ -75,7 +66,7 @@ def run_cmd(quick, versions, numpy_version, bench_regex, rounds, report, nightly
 @bench.command("peer")
 @click.option("--scanpy", "versions", multiple=True, default=job.SCANPY_VERSIONS, show_default=True)
 @click.option("--turns", default=40, show_default=True, help="samples per side and suite for every figure")
-@click.option("--only", default=None, callback=lambda ctx, param, value: _regex(value),
+@click.option("--only", default=None, callback=regexes,
               help="only the figures whose name matches this regex")
 @click.option("--report/--no-report", default=True, show_default=True, help="rewrite reports/benchmarks/ afterwards")
 def peer_cmd(versions, turns, only, report) -> None:

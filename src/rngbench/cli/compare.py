@@ -6,7 +6,6 @@ Exit codes: 0 fine, 1 a significant regression (or a failed calibration), 2 bad 
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from rngbench.cli.options import regexes
 from rngbench.compare import interleave
 from rngbench.errors import fail
 from rngbench.util import atomic
@@ -59,25 +59,15 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
                     rounds=rounds, factor=factor, work=work / "compare", env_root=work / "envs")
 
 
-def _regexes(patterns: tuple[str, ...]) -> tuple[str, ...]:
-    """Refuse a bad -b regex at once, naming it, rather than after building both environments."""
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise click.BadParameter(f"{pattern!r} is not a regular expression ({exc})") from None
-    return patterns
-
-
 @click.command()
 @click.argument("base", required=False)
 @click.argument("head", required=False)
-@click.option("--factor", type=click.FloatRange(min=1.0, min_open=True), default=1.1, show_default=True,
+@click.option("--factor", type=float, default=1.1, show_default=True,
               help="Flag a change only beyond this ratio (and if asv's test finds it significant).")
 @click.option("--rounds", type=click.IntRange(min=1), default=interleave.DEFAULT_TURNS, show_default=True,
               help=f"Interleaved turns per benchmark and side ({interleave.TURN_SAMPLES} sample(s) each; fewer if a "
                    f"benchmark passes {interleave.MAX_SECONDS:g} s).")
-@click.option("--bench", "-b", multiple=True, callback=lambda ctx, param, value: _regexes(value),
+@click.option("--bench", "-b", multiple=True, callback=regexes,
               help="Only benchmarks matching this regex (asv --bench); repeatable.")
 @click.option("--with", "with_", multiple=True,
               help="Requirement of both sides (default: [compare] in benchmarks/matrix.toml); repeatable.")

@@ -12,20 +12,15 @@ import time
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from rngbench import envs
+from rngbench.cli.console import console as terminal
+from rngbench.cli.console import echo_written, run_with_progress
 from rngbench.errors import fail
 
 DEFAULT_STORE = Path("stream_fixtures")
 DEFAULT_STREAMS_REPORT = Path("reports/streams")
-
-
-def _console() -> Console:
-    """A terminal gets its own width; logs and pipes get wide lines instead of truncated case ids."""
-    return Console() if sys.stdout.isatty() else Console(width=200)
 
 
 def _interrupt(signum, frame) -> None:
@@ -115,7 +110,7 @@ def check(store_path: Path, against: str) -> None:
             rows.extend(dict(r, against=version) for r in found)
     except StoreError as exc:
         fail(str(exc))
-    console = _console()
+    console = terminal()
     for version, variant in list(chosen.items())[:3]:
         console.print(f"numpy {version}: compared with platform {variant.platform_id} ({variant.reason})")
     bad = checking.failing(rows)
@@ -162,8 +157,7 @@ def report(store_path: Path, outdir: Path) -> None:
         paths = write_report(changes, store, outdir)
     except StoreError as exc:
         fail(str(exc))
-    for path in paths:
-        click.echo(f"wrote {path}")
+    echo_written(paths)
 
 
 @streams.command()
@@ -196,23 +190,8 @@ def matrix(store_path: Path, versions: tuple[str, ...], jobs: int, pre: bool) ->
     for version in unusable:
         click.echo(f"warning: numpy {version}: no installed Python has a wheel for it; skipped", err=True)
     click.echo(f"{len(done)} releases already stored, {len(todo)} to record with {jobs} workers")
-    errors: list[str] = []
-    console = _console()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console) as progress:
-        task = progress.add_task("recording", total=len(todo))
-
-        def on_done(version: str, error: str | None) -> None:
-            if error:
-                errors.append(error)
-                progress.console.print(f"[red]{error}")
-            elif not progress.console.is_terminal:  # logs (CI, nightly) get one line per release instead of a bar
-                progress.console.print(f"recorded numpy {version}")
-            progress.update(task, advance=1, description=f"recorded {version}")
-
-        failed = mx.run(todo, store, workers=jobs, on_done=on_done)
-    if failed:
-        fail(f"{len(failed)} releases failed ({', '.join(failed)}); rerun to retry them")
+    run_with_progress(len(todo), "numpy", "releases",
+                      lambda on_done: mx.run(todo, store, workers=jobs, on_done=on_done))
     click.echo(f"store holds {len(store.releases())} releases")
 
 

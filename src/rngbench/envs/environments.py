@@ -122,6 +122,18 @@ def _create(env: Environment, only_binary: bool, extra_args: list[str] | None) -
     atomic.write_text(marker, json.dumps({"python": python.path, "requirements": list(requirements)}) + "\n")
 
 
+def run_recorder(args: list[str], *, timeout: float, env: dict, what: str) -> subprocess.CompletedProcess:
+    """Run a recorder (``python ... OUTDIR``) in an environment: a hang past ``timeout`` or a non-zero exit is
+    one line naming ``what`` was being recorded and the recorder's last line of stderr."""
+    try:
+        out = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        raise EnvError(f"recording {what} took over {timeout:g} s") from None
+    if out.returncode != 0:
+        raise EnvError(f"recording {what} failed: {_last_line(out.stderr)}")
+    return out
+
+
 def _last_line(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return lines[-1] if lines else "(no output)"

@@ -39,6 +39,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from rngbench.util.markdown import table as markdown_table
+
 from . import streams
 from .downsample import downsample
 
@@ -156,7 +158,9 @@ def measure(x=None, target: int | None = None, names=streams.NAMES) -> pd.DataFr
     with tempfile.TemporaryDirectory() as tmp:
         inp, out = Path(tmp) / "x.npz", Path(tmp) / "table.json"
         sp.save_npz(inp, sp.csr_matrix(x))
-        env = {**os.environ, "NUMBA_NUM_THREADS": str(max(THREAD_COUNTS))}
+        src = str(Path(__file__).resolve().parents[2])  # rngbench may be on sys.path only (asv environments)
+        pythonpath = os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "NUMBA_NUM_THREADS": str(max(THREAD_COUNTS)), "PYTHONPATH": pythonpath}
         args = [sys.executable, "-m", "rngbench.keyed.properties", str(inp), str(target), str(out), *names]
         done = subprocess.run(args, env=env, capture_output=True, text=True)
         if done.returncode != 0:
@@ -172,12 +176,11 @@ def holds(table: pd.DataFrame) -> pd.DataFrame:
 def markdown(table: pd.DataFrame) -> str:
     """The table as markdown: whether the strategy runs in parallel, then "yes"/"no" with each measured value."""
     ok = holds(table)
-    cells = pd.DataFrame({"parallel": ["yes" if streams.get(n).parallel else "no (serial)" for n in table.index]},
-                         index=table.index)
-    for p in PROPERTIES:
-        cells[p.name] = [f"{'yes' if h else 'no'} ({v:.3f})" for h, v in zip(ok[p.name], table[p.name])]
-    cells.index.name = "strategy"
-    return cells.to_markdown()
+    rows = []
+    for name in table.index:
+        cells = [f"{'yes' if ok.loc[name, p.name] else 'no'} ({table.loc[name, p.name]:.3f})" for p in PROPERTIES]
+        rows.append([name, "yes" if streams.get(name).parallel else "no (serial)", *cells])
+    return markdown_table(["strategy", "parallel", *(p.name for p in PROPERTIES)], rows)
 
 
 def _worker(argv: list[str]) -> None:

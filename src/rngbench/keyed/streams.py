@@ -52,6 +52,10 @@ BY_NAME = {s.name: s for s in STRATEGIES}
 NAMES = tuple(BY_NAME)
 KERNEL_NAMES = ("keyed", "spawn", "per-thread", "reuse")
 """The strategies the benchmark tables compare (the others are in the property table as references)."""
+SETUP_COST_NAMES = ("spawn", "seedseq", "keyed", "per-thread", "reuse")
+"""The strategies whose per-item setup cost is measured (``scripts/measure_keyed.py``, ``KeyedSetupCost``)."""
+OBJECT_PER_ITEM = frozenset({"spawn", "seedseq"})
+"""Strategies that make a Python object per item (~10 µs each): their setup cost is measured on fewer items."""
 
 
 def get(name: str) -> Strategy:

@@ -25,6 +25,7 @@ import hashlib
 import json
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -137,3 +138,23 @@ def decode(data: bytes) -> Blob:
         return Blob(dtype.str, shape, exact, prints)
     except (ValueError, KeyError, TypeError, zlib.error, json.JSONDecodeError) as exc:
         raise ValueError(f"malformed blob ({exc})") from None
+
+
+def path_in(root: Path, digest: str) -> Path:
+    """Where a store rooted at ``root`` keeps the blob named ``digest`` (both stores use this layout)."""
+    return Path(root) / "blobs" / digest[:2] / f"{digest}.z"
+
+
+def read(root: Path, digest: str) -> Blob:
+    """The blob ``digest`` of the store at ``root``, checked against its name; ``ValueError`` says what is wrong."""
+    path = path_in(root, digest)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise ValueError(f"{path}: missing") from None
+    if blob_digest(data) != digest:
+        raise ValueError(f"{path}: content does not match its name (corrupted)")
+    try:
+        return decode(data)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None

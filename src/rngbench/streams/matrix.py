@@ -15,7 +15,6 @@ import os
 import platform
 import re
 import shutil
-import subprocess
 import tempfile
 import urllib.request
 from collections.abc import Callable
@@ -158,14 +157,8 @@ def _run_recorder(env: envs.Environment, outdir: Path, version: str, kernel: str
     environ.pop("OPENBLAS_CORETYPE", None)
     if kernel:
         environ["OPENBLAS_CORETYPE"] = kernel
-    args = [str(RECORDER), str(outdir)] + (["--only", ",".join(only)] if only else [])
-    try:
-        result = env.run(args, capture_output=True, text=True, timeout=RECORD_TIMEOUT, env=environ)
-    except subprocess.TimeoutExpired:
-        raise MatrixError(f"recording numpy {version} took over {RECORD_TIMEOUT} s") from None
-    if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
-        raise MatrixError(f"recording numpy {version} ({kernel or 'default kernel'}) failed: {last}")
+    args = [str(env.executable), str(RECORDER), str(outdir)] + (["--only", ",".join(only)] if only else [])
+    envs.run_recorder(args, timeout=RECORD_TIMEOUT, env=environ, what=f"numpy {version} ({kernel or 'default kernel'})")
     return outdir
 
 

@@ -111,11 +111,11 @@ def _rel(x) -> str:
 def sweep_findings(frame: pd.DataFrame) -> pd.DataFrame:
     """Changes a sweep point found where no hand-picked regime of that method changed in the same transition."""
     real = frame[frame["kind"] != "platform"]
-    hand = real[~_sweep(real)]
-    seen = set(zip(hand["method"], hand["from"], hand["to"], hand["kind"]))
-    sweeps = real[_sweep(real)]
-    keys = zip(sweeps["method"], sweeps["from"], sweeps["to"], sweeps["kind"])
-    return sweeps[[key not in seen for key in keys]]
+    method = real["method"].str.replace(r" / np\.random\.\w+$", "", regex=True)  # sweeps run RandomState only
+    hand = ~_sweep(real)
+    seen = set(zip(method[hand], real["from"][hand], real["to"][hand], real["kind"][hand]))
+    keys = zip(method, real["from"], real["to"], real["kind"])
+    return real[[_sweep(real).loc[i] and key not in seen for i, key in zip(real.index, keys)]]
 
 
 def _table(frame: pd.DataFrame) -> str:

@@ -51,6 +51,38 @@ class StoreError(RngbenchError):
     """A one-line description of what is wrong with the store or the request."""
 
 
+def read_records(path: Path, key_of) -> dict[str, dict]:
+    """``records.jsonl`` as {key: record}, every record checked against its key (``key_of``, the hash of its
+    content); a malformed or edited line is one StoreError.  Shared with the result-golden store."""
+    records: dict[str, dict] = {}
+    lines = path.read_text().splitlines() if path.exists() else []
+    for number, line in enumerate(lines, 1):
+        try:
+            rec = json.loads(line)
+            key = rec.pop("key")
+        except (json.JSONDecodeError, KeyError, AttributeError, TypeError):
+            raise StoreError(f"{path}:{number}: malformed record") from None
+        if key_of(rec) != key:
+            raise StoreError(f"{path}:{number}: record {key} does not match its content (edited or corrupted)")
+        records[key] = rec
+    return records
+
+
+def checked_bytes(root: Path, rel: str, index: dict[str, str]) -> bytes:
+    """The bytes of the manifest ``rel``, checked against its INDEX checksum.  Shared with the result-golden store."""
+    path = root / rel
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise StoreError(f"{path}: missing") from None
+    expected = index.get(rel)
+    if expected is None:
+        raise StoreError(f"{path}: not listed in {INDEX} (half-written or added by hand)")
+    if _digest(data) != expected:
+        raise StoreError(f"{path}: checksum does not match {INDEX} (edited or corrupted)")
+    return data
+
+
 def method_of(case_id: str) -> str:
     """``RandomState.binomial[sweep:p=0.5]`` -> ``binomial``."""
     return case_id[:case_id.rindex("[")].rsplit(".", 1)[-1]
@@ -99,12 +131,55 @@ def read_recorder_output(outdir: Path) -> tuple[dict, list[tuple[dict, np.ndarra
 
 
 @dataclass
-class Store:
+class ContentAddressed:
+    """What every content-addressed store here shares: a root, records checked against their keys, blobs.
+
+    Subclasses say how a record's key is computed (:meth:`record_key_of`) and what their manifests hold.
+    """
+
     root: Path
     _records: dict[str, dict] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root)
+
+    def record_key_of(self, record: dict) -> str:
+        return record_key(record)
+
+    def records(self) -> dict[str, dict]:
+        if self._records is None:
+            self._records = read_records(self.root / RECORDS, self.record_key_of)
+        return self._records
+
+    def checked_records(self, problems: list[str]) -> dict[str, dict] | None:
+        """The records for ``verify``, or None with the reason appended to ``problems``."""
+        try:
+            return self.records()
+        except StoreError as exc:
+            problems.append(str(exc))
+            return None
+
+    def checked_index(self) -> tuple[dict[str, str], list[str]]:
+        """INDEX for ``verify``: (index, []) or ({}, [the problem that stops verification there])."""
+        try:
+            index = self.index()
+        except StoreError as exc:
+            return {}, [str(exc)]
+        return index, ([] if index else [f"{self.root / INDEX}: missing or empty"])
+
+    def blob_path(self, digest: str) -> Path:
+        return blobs.path_in(self.root, digest)
+
+    def blob(self, digest: str) -> blobs.Blob:
+        try:
+            return blobs.read(self.root, digest)
+        except ValueError as exc:
+            raise StoreError(str(exc)) from None
+
+
+@dataclass
+class Store(ContentAddressed):
+    """The golden-stream store (see the module docstring)."""
 
     # ---------------------------------------------------------------- reading
 
@@ -154,17 +229,7 @@ class Store:
         return index
 
     def _checked_bytes(self, rel: str) -> bytes:
-        path = self.root / rel
-        try:
-            data = path.read_bytes()
-        except OSError:
-            raise StoreError(f"{path}: missing") from None
-        expected = self.index().get(rel)
-        if expected is None:
-            raise StoreError(f"{path}: not listed in {INDEX} (half-written or added by hand)")
-        if _digest(data) != expected:
-            raise StoreError(f"{path}: checksum does not match {INDEX} (edited or corrupted)")
-        return data
+        return checked_bytes(self.root, rel, self.index())
 
     def manifest(self, version: str) -> dict:
         version = self.resolve(version)
@@ -173,22 +238,6 @@ class Store:
             return json.loads(self._checked_bytes(rel))
         except json.JSONDecodeError:
             raise StoreError(f"{self.root / rel}: not valid JSON") from None
-
-    def records(self) -> dict[str, dict]:
-        if self._records is None:
-            path = self.root / RECORDS
-            self._records = {}
-            lines = path.read_text().splitlines() if path.exists() else []
-            for number, line in enumerate(lines, 1):
-                try:
-                    rec = json.loads(line)
-                    key = rec.pop("key")
-                except (json.JSONDecodeError, KeyError, AttributeError):
-                    raise StoreError(f"{path}:{number}: malformed record") from None
-                if record_key(rec) != key:
-                    raise StoreError(f"{path}:{number}: record {key} does not match its content (edited or corrupted)")
-                self._records[key] = rec
-        return self._records
 
     def release_records(self, version: str) -> dict[str, dict]:
         """{case id: record} of one release."""
@@ -218,22 +267,6 @@ class Store:
                                      "is missing")
                 out.setdefault(case_id, {})[pid] = records[key]
         return out
-
-    def blob_path(self, digest: str) -> Path:
-        return self.root / "blobs" / digest[:2] / f"{digest}.z"
-
-    def blob(self, digest: str) -> blobs.Blob:
-        path = self.blob_path(digest)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            raise StoreError(f"{path}: missing") from None
-        if blobs.blob_digest(data) != digest:
-            raise StoreError(f"{path}: content does not match its name (corrupted)")
-        try:
-            return blobs.decode(data)
-        except ValueError as exc:
-            raise StoreError(f"{path}: {exc}") from None
 
     def is_complete(self, version: str, catalogue_digest: str) -> bool:
         """True when ``version`` is stored, intact, and recorded from this catalogue."""
@@ -403,12 +436,9 @@ class Store:
         if not self.root.is_dir():
             return [f"{self.root}: no store there"]
         problems: list[str] = []
-        try:
-            index = self.index()
-        except StoreError as exc:
-            return [str(exc)]
-        if not index:
-            return [f"{self.root / INDEX}: missing or empty"]
+        index, stop = self.checked_index()
+        if stop:
+            return stop
         for path in sorted(self.root.iterdir()):
             if path.name not in EXPECTED_AT_ROOT:
                 problems.append(f"{path}: {_unexpected(path)} at the store's root")
@@ -422,10 +452,9 @@ class Store:
                 self._checked_bytes(rel)
             except StoreError as exc:
                 problems.append(str(exc))
-        try:
-            records = self.records()
-        except StoreError as exc:
-            return problems + [str(exc)]
+        records = self.checked_records(problems)
+        if records is None:
+            return problems
         referenced_blobs = {rec["blob"] for rec in records.values() if "blob" in rec}
         blobs_dir = self.root / "blobs"
         for path in sorted(blobs_dir.rglob("*")) if blobs_dir.is_dir() else []:

@@ -18,8 +18,11 @@ class Workload(Protocol):
     """What the asv suite, the probe and the report need from a workload module.
 
     Optional module attributes: ``NOT_IN_SCANPY`` (case -> why scanpy's API
-    cannot run it: n/a) and ``TRACK_GENERATORS`` (True: the suite counts the
-    bit generators each call creates).
+    cannot run it: n/a), ``TRACK_GENERATORS`` (True: the suite counts the
+    bit generators each call creates), and ``NUMBA_CASES`` with
+    ``numba_kernel(inp, strategy, threads)`` (a parallel numba kernel for the
+    strategies of ``strategies.NUMBA_NAMES``: a ``<Name>Numba`` asv class on
+    ``suite.NumbaBenchmark``).
     """
 
     NAME: str

@@ -13,16 +13,19 @@ the cumulative counts (a numba kernel, same as scanpy's).  Seed paths:
 - ``Generator``: one Generator, drawn from cell after cell (scanpy 1.13's ``rng=``).
 - ``spawn``: one child Generator per downsampled cell.
 - ``reuse``: one Generator for every cell, in sequence (= ``Generator`` here).
+- ``keyed``: cell ``r`` (its row number, its stable id) draws ``keys.numpy_generator(r, root)``;
+  ``total`` is one item, id 0.  The numba path for keyed / spawn / per-thread / reuse, in parallel,
+  is :mod:`rngbench.keyed.downsample` (:func:`numba_kernel`, the ``DownsampleNumba`` benchmarks).
 """
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import scipy.sparse as sp
 
 from rngbench.bench import strategies
 from rngbench.bench.workloads._common import import_scanpy, quiet, scanpy_kwargs
+from rngbench.keyed.downsample import redistribute
 
 NAME = "downsample"
 TRACK_GENERATORS = True  # spawn is per item here: the count grows with the data
@@ -35,24 +38,12 @@ regressed).  ``total``: the whole matrix drawn down to half its total in one dra
 FIXED_PER_CELL_TARGET = {"per_cell_3": 3}
 
 
-@numba.njit(cache=True)
-def _redistribute(col, cumcounts, sample):
-    """Counts per gene of the sorted ``sample`` of count indices (scanpy's inner loop)."""
-    col[:] = 0
-    geneptr = 0
-    for count in sample:
-        while count >= cumcounts[geneptr]:
-            geneptr += 1
-        col[geneptr] += 1
-    return col
-
-
 def _downsample_row(col: np.ndarray, target: int, rng, replace: bool) -> None:
     cumcounts = col.cumsum()
     total = np.int_(cumcounts[-1])
     sample = rng.choice(total, target, replace=replace)
     sample.sort()
-    _redistribute(col, cumcounts, sample)
+    redistribute(col, cumcounts, sample)
 
 
 def inputs(adata, case: str) -> dict:
@@ -86,12 +77,24 @@ def reference(inp: dict, strategy: str, rng=None) -> sp.csr_matrix:
         totals = np.asarray(x.sum(axis=1)).ravel()
         over = np.flatnonzero(totals > target)
         rows = np.split(x.data, x.indptr[1:-1])
-        for row, item_rng in zip((rows[i] for i in over), strategies.per_item(strategy, rng, len(over))):
+        per_cell = strategies.per_item(strategy, rng, len(over), item_ids=over)
+        for row, item_rng in zip((rows[i] for i in over), per_cell):
             if strategy == "legacy":
                 item_rng.seed(strategies.SEED)  # scanpy reseeds for every cell
             _downsample_row(row, target, item_rng, replace=False)
     x.eliminate_zeros()
     return x
+
+
+NUMBA_CASES = ("per_cell", "per_cell_3")
+"""Cases the parallel numba kernels run (``total`` is one draw: nothing to run in parallel)."""
+
+
+def numba_kernel(inp: dict, strategy: str, threads: int) -> sp.csr_matrix:
+    """Per-cell downsampling in :mod:`rngbench.keyed.downsample`'s ``prange`` kernel, cells keyed by row."""
+    from rngbench.keyed import downsample as kernels
+
+    return kernels.downsample(inp["x"], inp["target"], strategy, strategies.SEED, threads=threads)
 
 
 def scanpy_function(case: str | None = None):
@@ -115,6 +118,11 @@ def warm(adata) -> None:
     for case in CASES:
         inp = inputs(small, case)
         reference(inp, "reuse")
+        if case in NUMBA_CASES:
+            from rngbench.keyed import streams
+
+            for name in streams.KERNEL_NAMES:
+                numba_kernel(inp, name, threads=1)
         try:
             scanpy_call(inp, "legacy")
         except ImportError:

@@ -6,7 +6,8 @@ randomized range finder's Gaussian test matrix.  sklearn's PCA only takes
 (:func:`rngbench.bench.strategies.as_random_state`): ``legacy`` passes
 ``RandomState(0)``; ``Generator`` and ``spawn`` wrap one spawned child per
 solver call (what scanpy 1.13's ``_legacy_random_state`` does); ``reuse``
-wraps the caller's own bit generator.
+wraps the caller's own bit generator; ``keyed`` wraps the solver call's
+keyed stream (item 0).
 
 Reference kernel = sklearn's PCA, exactly as scanpy calls it (so outputs are
 equal), except sparse + randomized: sklearn cannot do that, scanpy silently
@@ -64,8 +65,8 @@ def reference(inp: dict, strategy: str, rng=None) -> np.ndarray:
     from sklearn.decomposition import PCA
 
     rng = strategies.make_rng(strategy) if rng is None else rng
-    [call_rng] = strategies.per_item(strategy, rng, 1)  # spawn: one child per solver call
-    rs = strategies.as_random_state("reuse" if strategy == "spawn" else strategy, call_rng)
+    [call_rng] = strategies.per_item(strategy, rng, 1)  # spawn: one child per solver call; keyed: item 0
+    rs = strategies.as_random_state("reuse" if strategy in ("spawn", "keyed") else strategy, call_rng)
     if inp["sparse"] and inp["solver"] == "randomized":
         return _randomized_centred(inp["x"], inp["n_comps"], rs).astype(np.float32)
     pca = PCA(n_components=inp["n_comps"], svd_solver=inp["solver"], random_state=rs)

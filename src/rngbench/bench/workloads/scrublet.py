@@ -11,6 +11,8 @@ run.  Strategies:
   one spawned child for the PCA's ``RandomState``.
 - ``spawn``: one child per batch and, inside it, one child per sub-task.
 - ``reuse``: one Generator for every batch and sub-task, in sequence.
+- ``keyed``: batch ``b`` (its position among the sorted batch labels; 0 without batches) is the
+  item id and the sub-task its ``domain`` (:data:`SUB_TASK_DOMAINS`): stream (b, root, sub-task).
 
 Reference kernel: the simulation is scanpy's algorithm (``sample_comb`` then
 adding the two parents' counts), so it is checked equal to
@@ -40,6 +42,7 @@ THRESHOLD = 0.25  # fixed, so neither layer needs scikit-image's automatic thres
 # for over 5 minutes here without finishing, and with scipy's sparse arrays that
 # path raises ('csr_array' object has no attribute 'getnnz', scanpy 1.13.0a2).
 N_HVG = 1000
+SUB_TASK_DOMAINS = {"pairs": 0, "pca": 1}
 
 
 def inputs(adata, case: str) -> dict:
@@ -70,8 +73,11 @@ def simulate(x: sp.csr_matrix, rng, ratio: float = SIM_DOUBLET_RATIO) -> tuple[s
     return x[pairs[:, 0]] + x[pairs[:, 1]], pairs
 
 
-def _sub_task_rngs(strategy: str, rng) -> tuple:
-    """(pair sampling rng, PCA RandomState) for one batch."""
+def _sub_task_rngs(strategy: str, rng, batch: int = 0) -> tuple:
+    """(pair sampling rng, PCA RandomState) for one batch (``batch``: its id, used by ``keyed``)."""
+    if strategy == "keyed":
+        sim_rng, pca_rng = (strategies.keyed_generator(batch, rng, domain) for domain in SUB_TASK_DOMAINS.values())
+        return sim_rng, np.random.RandomState(pca_rng.bit_generator)
     if strategy == "spawn":
         sim_rng, pca_rng = strategies.per_item(strategy, rng, 2)
         return sim_rng, np.random.RandomState(pca_rng.bit_generator)
@@ -86,11 +92,11 @@ def _normalise(x: sp.csr_matrix, target: float | None = None) -> sp.csr_matrix:
     return sp.diags(target / np.maximum(totals, 1)) @ x
 
 
-def _score_batch(x: sp.csr_matrix, strategy: str, rng) -> np.ndarray:
+def _score_batch(x: sp.csr_matrix, strategy: str, rng, batch: int = 0) -> np.ndarray:
     from sklearn.decomposition import PCA
     from sklearn.neighbors import NearestNeighbors
 
-    sim_rng, pca_rs = _sub_task_rngs(strategy, rng)
+    sim_rng, pca_rs = _sub_task_rngs(strategy, rng, batch)
     x = x[:, np.asarray((x > 0).sum(axis=0)).ravel() >= 3]
     norm = _normalise(x)
     mean = np.asarray(norm.mean(axis=0)).ravel()
@@ -118,18 +124,18 @@ def reference(inp: dict, strategy: str, rng=None):
     rng = strategies.make_rng(strategy) if rng is None else rng
     x = inp["x"]
     if inp["case"] == "simulate":
-        return simulate(x, rng)[0]
+        return simulate(x, strategies.keyed_generator(0, rng) if strategy == "keyed" else rng)[0]
     if inp["batches"] is None:
         return _score_batch(x, strategy, rng)
     scores = np.empty(x.shape[0])
     labels = np.unique(inp["batches"])
     if strategy in ("Generator", "spawn"):
         per_batch = rng.spawn(len(labels))
-    else:
-        per_batch = strategies.per_item(strategy, rng, len(labels))
-    for label, batch_rng in zip(labels, per_batch):
+    else:  # keyed: every batch passes the root on; its stream is keyed by the batch's id in _sub_task_rngs
+        per_batch = strategies.per_item("reuse" if strategy == "keyed" else strategy, rng, len(labels))
+    for batch, (label, batch_rng) in enumerate(zip(labels, per_batch)):
         mask = inp["batches"] == label
-        scores[mask] = _score_batch(x[mask], strategy, batch_rng)
+        scores[mask] = _score_batch(x[mask], strategy, batch_rng, batch)
     return scores
 
 

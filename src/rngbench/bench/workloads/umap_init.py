@@ -6,7 +6,9 @@ spectral layout plus a little Gaussian noise) and the optimisation (its
 ``RandomState``, so: ``legacy`` and ``reuse`` use one RandomState for both
 sub-tasks (``reuse`` wraps the caller's Generator without spawning);
 ``Generator`` wraps one spawned child for both (what scanpy 1.13 does);
-``spawn`` gives each sub-task its own child.
+``spawn`` gives each sub-task its own child; ``keyed`` gives each sub-task the
+keyed stream of its fixed id (:data:`SUB_TASK_IDS`), so a sub-task added later
+(scanpy #3983's ``spawn(2)`` debate) leaves these two streams unchanged.
 
 Reference kernel = umap-learn's own building blocks (``spectral_layout``,
 ``noisy_scale_coords``, ``optimize_layout_euclidean``) in the order
@@ -26,6 +28,7 @@ NAME = "umap_init"
 CASES = ("spectral", "random", "full_short")
 SHORT_EPOCHS = 30
 SPREAD, MIN_DIST = 1.0, 0.5  # scanpy's defaults
+SUB_TASK_IDS = {"init": 0, "optimise": 1}
 
 
 def inputs(adata, case: str) -> dict:
@@ -44,6 +47,9 @@ def _sub_task_states(strategy: str, rng) -> tuple[np.random.RandomState, np.rand
     """(initialisation, optimisation) RandomStates for ``strategy``."""
     if strategy == "spawn":
         init_rng, opt_rng = strategies.per_item(strategy, rng, 2)
+        return np.random.RandomState(init_rng.bit_generator), np.random.RandomState(opt_rng.bit_generator)
+    if strategy == "keyed":
+        init_rng, opt_rng = strategies.per_item(strategy, rng, 2, item_ids=SUB_TASK_IDS.values())
         return np.random.RandomState(init_rng.bit_generator), np.random.RandomState(opt_rng.bit_generator)
     rs = strategies.as_random_state(strategy, rng)
     return rs, rs

@@ -1,0 +1,223 @@
+"""``rngbench pipelines ...``: result goldens across numpy / numba / scanpy versions.
+
+Registered on the main command by ``main.add_command(pipelines)`` in ``rngbench.cli``.
+Errors the user can fix end as one line on stderr and exit status 2; ``check``
+exits 1 when a result changed in a way a downstream CI should see.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from rngbench import envs
+from rngbench.cli.console import echo_written, run_with_progress
+
+DEFAULT_STORE = Path("stream_fixtures/pipelines")
+DEFAULT_REPORT = Path("reports/pipelines")
+DEFAULT_STREAM_CHANGES = Path("reports/streams/changes.json")
+
+
+def fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+store_option = click.option("--store", "store_path", type=click.Path(path_type=Path), default=DEFAULT_STORE,
+                            show_default=True, help="The result-golden store.")
+
+
+def _open_store(path: Path, must_exist: bool = True):
+    from rngbench.pipelines.store import PipelineStore
+
+    if must_exist and not (path / "INDEX").is_file():
+        fail(f"no result-golden store at {path} (run from the repository root or pass --store)")
+    return PipelineStore(path)
+
+
+@click.group()
+def pipelines() -> None:
+    """Result goldens: does the same seed still give the same cells across numpy, numba and scanpy versions?"""
+
+
+@pipelines.command()
+@store_option
+@click.argument("labels", nargs=-1)
+@click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Environments recorded in parallel.")
+@click.option("--list", "list_only", is_flag=True, help="Print the matrix and what is stored, record nothing.")
+def matrix(store_path: Path, labels: tuple[str, ...], jobs: int, list_only: bool) -> None:
+    """Record every environment of the matrix (or only LABELS) that the store lacks; resumable."""
+
+    from rngbench.pipelines import matrix as mx
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    store = _open_store(store_path, must_exist=False)
+    try:
+        todo, done = mx.plan(store, mx.select(list(labels)), envs.find_interpreters())
+    except (mx.MatrixError, envs.EnvError) as exc:
+        fail(str(exc))
+    if list_only:
+        for s in mx.MATRIX:
+            state = "stored" if s in done else "to record" if any(s == t for t, _ in todo) else "not selected"
+            click.echo(f"{s.label:22} python {s.python}  {' '.join(f'{p}=={v}' for p, v in s.pins)}  [{state}]")
+        return
+    click.echo(f"{len(done)} environments already stored, {len(todo)} to record with {jobs} worker(s)")
+    run_with_progress(len(todo), "", "environment(s)", lambda on_done: mx.run(todo, store, workers=jobs,
+                                                                             on_done=on_done))
+    click.echo(f"store holds {len(store.environments())} environments")
+
+
+@pipelines.command()
+@store_option
+def verify(store_path: Path) -> None:
+    """Check every store file against its hash; exit 1 with one line per problem."""
+    store = _open_store(store_path)
+    problems = store.verify()
+    for line in problems[:20]:
+        click.echo(f"error: {line}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"store intact: {len(store.environments())} environments, {len(store.cas.records())} distinct records")
+
+
+@pipelines.command()
+@store_option
+@click.option("--against", default=None, help="A stored environment (name or matrix label); default: the closest.")
+@click.option("--dataset", "datasets", multiple=True, help="Record only these datasets (default: all).")
+@click.option("--recorded", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
+              help="Compare a recorder output directory (`pipelines record DIR`) instead of recording now.")
+def check(store_path: Path, against: str | None, datasets: tuple[str, ...], recorded: Path | None) -> None:
+    """Record the installed stack and compare it with the goldens; exit 1 on a change a downstream CI should see."""
+    from rich.table import Table
+
+    from rngbench.cli.console import console as _console
+    from rngbench.pipelines import catalogue
+    from rngbench.pipelines import check as checking
+    from rngbench.pipelines.cas import StoreError
+    from rngbench.pipelines.matrix import MatrixError
+    from rngbench.pipelines.report import _main_measure
+
+    unknown = [d for d in datasets if d not in catalogue.DATASETS]
+    if unknown:
+        fail(f"unknown dataset {', '.join(unknown)} (known: {', '.join(catalogue.DATASETS)})")
+    store = _open_store(store_path)
+    try:
+        problems = store.verify()
+        if problems:
+            fail(f"the store is damaged: {problems[0]} (`rngbench pipelines verify` lists all)")
+        if against:
+            checking.resolve(store, against)  # before minutes of recording
+        installed = (checking.load_recorded(recorded) if recorded else
+                     checking.record_installed(tuple(f"{d}:" for d in datasets)))
+        result = checking.run_check(store, installed, against)
+    except (StoreError, MatrixError, envs.EnvError) as exc:
+        fail(str(exc))
+    console = _console()
+    console.print(f"compared with {result['golden']}")
+    if result["differing_versions"]:
+        console.print("versions differ: " + "; ".join(result["differing_versions"]))
+    if not result["same_platform"]:
+        console.print(f"platform {result['installed_platform']} differs from the golden's: floating-point "
+                      f"workloads are shown, only exact ones (counts) can fail")
+    shown = [r for r in result["rows"] if r["outcome"].kind not in ("identical", "n/a")]
+    if shown:
+        table = Table(title="cases that are not identical")
+        for col in ("case", "outcome", "amount", "fails"):
+            table.add_column(col)
+        for r in shown:
+            table.add_row(r["case"], r["outcome"].kind, _main_measure(r["outcome"]) or str(r["outcome"].measures),
+                          "yes" if r["fails"] else "", style="red" if r["fails"] else None)
+        console.print(table)
+    bad = [r for r in result["rows"] if r["fails"]]
+    console.print(f"{len(result['rows'])} cases: {sum(r['outcome'].kind == 'identical' for r in result['rows'])} "
+                  f"identical, {len(shown)} not identical, {len(bad)} failing the check")
+    sys.exit(1 if bad else 0)
+
+
+@pipelines.command()
+@store_option
+@click.option("--out", "outdir", type=click.Path(path_type=Path), default=DEFAULT_REPORT, show_default=True)
+@click.option("--stream-changes", type=click.Path(path_type=Path), default=DEFAULT_STREAM_CHANGES, show_default=True,
+              help="The stream store's changes.json, linked from numpy steps.")
+def report(store_path: Path, outdir: Path, stream_changes: Path) -> None:
+    """Write reports/pipelines/: README.md, heatmap.png and changes.json."""
+    from rngbench.pipelines.cas import StoreError
+    from rngbench.pipelines.report import write
+
+    store = _open_store(store_path)
+    try:
+        problems = store.verify()
+        if problems:
+            fail(f"the store is damaged: {problems[0]} (`rngbench pipelines verify` lists all)")
+        paths = write(store, outdir, stream_changes)
+    except StoreError as exc:
+        fail(str(exc))
+    echo_written(paths)
+
+
+@pipelines.command()
+@click.argument("outdir", type=click.Path(path_type=Path))
+@click.option("--dataset", "datasets", multiple=True, help="Record only these datasets (default: all).")
+def record(outdir: Path, datasets: tuple[str, ...]) -> None:
+    """Record the installed stack into OUTDIR (what the matrix runs in each environment)."""
+    from rngbench.pipelines import matrix as mx
+
+    try:
+        mx.run_recorder(sys.executable, outdir, mx.export_inputs(), tuple(f"{d}:" for d in datasets))
+    except mx.MatrixError as exc:
+        fail(str(exc))
+    click.echo(f"wrote {outdir}")
+
+
+@pipelines.command()
+@store_option
+@click.argument("recorded", type=click.Path(path_type=Path, exists=True, file_okay=False))
+def ingest(store_path: Path, recorded: Path) -> None:
+    """Add a recorder output directory to the store (under its file lock)."""
+    from rngbench.pipelines import matrix as mx
+    from rngbench.pipelines.cas import StoreError
+
+    try:
+        name = mx.ingest(_open_store(store_path, must_exist=False), recorded)
+    except (StoreError, mx.MatrixError) as exc:
+        fail(str(exc))
+    click.echo(f"stored {name}")
+
+
+@pipelines.command()
+@store_option
+@click.argument("before")
+@click.argument("after")
+def attribute(store_path: Path, before: str, after: str) -> None:
+    """Every case that differs from BEFORE to AFTER (stored names or matrix labels) and the package step(s) that
+    changed it, through stored environments that change one package at a time."""
+    from rngbench.pipelines import attribution
+    from rngbench.pipelines.cas import StoreError
+    from rngbench.pipelines.pairs import Comparer
+    from rngbench.pipelines.report import labels
+
+    store = _open_store(store_path)
+    by_label = {lab: name for name, lab in labels(store).items()}
+    try:
+        names = [by_label.get(x, x) for x in (before, after)]
+        for given, name in zip((before, after), names):
+            if name not in store.environments():
+                raise StoreError(f"no stored environment {given} (stored: {', '.join(sorted(by_label))})")
+        comparer = Comparer(store)
+        steps = attribution.chain(comparer, *names)
+        found = attribution.attribute(comparer, *names)
+    except StoreError as exc:
+        fail(str(exc))
+    click.echo("chain: " + " | ".join(s.label for s in steps))
+    for item in found:
+        measures = {k: v for k, v in item.items() if k not in ("case", "kind", "difference", "steps")}
+        where = "; ".join(s["step"] for s in item["steps"]) or "no single step (changes cancel or combine)"
+        click.echo(f"{item['case']}: {item['kind']} {measures} <- {where}")
+    click.echo(f"{len(found)} case(s) not identical, {sum(i['difference'] for i in found)} of them changed")

@@ -1,0 +1,162 @@
+"""The environments the result goldens are recorded in, as data, and the run that records them.
+
+Each environment pins Python and the six packages of ``store.DEFINING``
+(everything else -- anndata, pandas -- is whatever uv resolves, and is in the
+record).  Consecutive environments of a *chain* differ in one package, so a
+change between a chain's two ends can be attributed to one step
+(``attribution``).  The list is small enough to record here in under 30
+minutes with one worker; every environment is built by
+``rngbench.envs.build_env`` from an interpreter already on the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from rngbench import envs
+from rngbench.pipelines import inputs as pipeline_inputs
+from rngbench.pipelines.cas import StoreError
+from rngbench.pipelines.store import DEFINING, PipelineStore, read_output
+
+SRC = Path(__file__).resolve().parents[2]  # put on PYTHONPATH in every environment: the recorder is rngbench's
+RECORD_TIMEOUT = 1200  # seconds
+LOCK_TIMEOUT = 600
+LOCK = ".lock"  # inside the store, ignored by git (stream_fixtures/pipelines/.gitignore)
+COMMON = {"numba": "0.68.1", "scipy": "1.18.1", "scikit-learn": "1.9.1", "umap-learn": "0.5.12"}
+
+
+@dataclass(frozen=True)
+class EnvSpec:
+    label: str
+    python: str  # major.minor
+    pins: tuple[tuple[str, str], ...]  # (package, version) for every package of DEFINING but python
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return dict(self.pins)
+
+    def requirements(self) -> list[str]:
+        return [f"{p}=={v}" for p, v in self.pins] + ["threadpoolctl"]
+
+
+def spec(label: str, scanpy: str, numpy: str, python: str = "3.12", **other: str) -> EnvSpec:
+    pins = {**COMMON, **{k.replace("_", "-"): v for k, v in other.items()}, "numpy": numpy, "scanpy": scanpy}
+    missing = set(DEFINING) - {"python"} - set(pins)
+    if missing:
+        raise ValueError(f"{label}: no pin for {', '.join(sorted(missing))}")
+    return EnvSpec(label, python, tuple(sorted(pins.items())))
+
+
+MATRIX = (
+    spec("sc1.10-np1.26", "1.10.4", "1.26.4", scipy="1.17.1"),
+    spec("sc1.10-np2.0-sp1.17", "1.10.4", "2.0.2", scipy="1.17.1"),  # chain: numpy first, then scipy
+    spec("sc1.10-np2.0", "1.10.4", "2.0.2"),
+    spec("sc1.11-np2.1", "1.11.5", "2.1.3"),
+    spec("sc1.11-np2.2", "1.11.5", "2.2.6"),
+    spec("sc1.12-np2.3", "1.12.4", "2.3.5"),
+    spec("sc1.12-np2.5", "1.12.4", "2.5.5"),
+    spec("sc1.13-np2.4", "1.13.0a2", "2.4.4"),
+    spec("sc1.13-np2.5", "1.13.0a2", "2.5.5"),
+    spec("default", "1.13.0a2", "2.5.5", python="3.13"),  # .venv's stack: `pipelines check` compares with it
+)
+BY_LABEL = {s.label: s for s in MATRIX}
+
+
+class MatrixError(Exception):
+    """One-line reason an environment could not be recorded."""
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("RNGBENCH_CACHE") or Path.home() / ".cache" / "rngbench")
+
+
+def select(labels: list[str]) -> list[EnvSpec]:
+    unknown = [label for label in labels if label not in BY_LABEL]
+    if unknown:
+        raise MatrixError(f"unknown environment {', '.join(unknown)} (known: {', '.join(BY_LABEL)})")
+    return [BY_LABEL[label] for label in labels] if labels else list(MATRIX)
+
+
+def plan(store: PipelineStore, specs: list[EnvSpec], interpreters: list[envs.Interpreter]) -> tuple[list, list]:
+    """(to record: [(spec, interpreter)], already stored: [spec]); a missing interpreter is a one-line error."""
+    todo, done = [], []
+    for s in specs:
+        python = envs.find_python(s.python, interpreters)
+        wanted = {**s.versions, "python": ".".join(map(str, python.version))}
+        if store.is_complete(wanted):
+            done.append(s)
+        else:
+            todo.append((s, python))
+    return todo, done
+
+
+def export_inputs() -> Path:
+    from rngbench.pipelines import catalogue
+
+    folder = pipeline_inputs.folder()
+    for name in catalogue.DATASETS:
+        pipeline_inputs.export(name, folder)
+    return folder
+
+
+def run_recorder(python: str | Path, outdir: Path, inputs_dir: Path, only: tuple[str, ...] = ()) -> Path:
+    """Run the recorder under ``python`` (an environment's interpreter) with rngbench's source on its path."""
+    environ = {**os.environ, "PYTHONPATH": str(SRC), "NUMBA_CACHE_DIR": str(Path(outdir).parent / "numba-cache")}
+    args = [str(python), "-m", "rngbench.pipelines.recorder", str(outdir), str(inputs_dir), *only]
+    envs.run_recorder(args, timeout=RECORD_TIMEOUT, env=environ, what=f"in {python}")
+    return outdir
+
+
+def record_env(s: EnvSpec, python: envs.Interpreter, workdir: Path, inputs_dir: Path, env_root: Path) -> Path:
+    env = envs.build_env(s.requirements(), python, env_root)
+    return run_recorder(env.executable, workdir / s.label, inputs_dir)
+
+
+def ingest(store: PipelineStore, outdir: Path, expected: EnvSpec | None = None) -> str:
+    """Add a recorder output under the store's file lock; checks the environment is the one asked for."""
+    doc, arrays = read_output(outdir)
+    if expected is not None:
+        wrong = {p: doc["env"].get(p) for p, v in expected.versions.items() if doc["env"].get(p) != v}
+        if wrong:
+            raise MatrixError(f"{expected.label}: the environment had {wrong}, not the pinned versions")
+    store.root.mkdir(parents=True, exist_ok=True)
+    try:
+        with FileLock(str(store.root / LOCK), timeout=LOCK_TIMEOUT):
+            return store.add(doc, arrays)
+    except Timeout:
+        raise MatrixError(f"the store {store.root} stayed locked for {LOCK_TIMEOUT} s (another matrix run?)") from None
+
+
+def run(todo: list, store: PipelineStore, *, workers: int, on_done: Callable[[str, str | None], None],
+        env_root: Path | None = None) -> list[str]:
+    """Record ``todo`` ([(spec, interpreter)]); returns the labels that failed (each reported via ``on_done``)."""
+    env_root = env_root or cache_dir() / "envs"
+    inputs_dir = export_inputs()
+    failed = []
+    workdir = Path(tempfile.mkdtemp(prefix="rngbench-pipelines-"))
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    try:
+        pending = {pool.submit(record_env, s, py, workdir, inputs_dir, env_root): s for s, py in todo}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                s = pending.pop(future)
+                try:
+                    name = ingest(store, future.result(), s)
+                    shutil.rmtree(workdir / s.label, ignore_errors=True)
+                    on_done(s.label, None if name else "not stored")
+                except (envs.EnvError, MatrixError, StoreError) as exc:
+                    failed.append(s.label)
+                    on_done(s.label, f"{s.label}: {exc}")
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+    return failed
