@@ -179,12 +179,13 @@ class _Benchmark:
     number = 1
     warmup_time = 0.0  # numba is warmed in setup instead
     timer = staticmethod(time.process_time)
-    """Process CPU time, not wall time: every call here is single-threaded (``OMP_NUM_THREADS=1``, numba's
-    workqueue layer, no parallel kernels), and on this shared 2-core machine CPU time ignores the stretches in
-    which other jobs hold the core.  Measured (``scripts/measure_estimators.py``, docs/benchmarks.md): the
-    spawn/reuse ratio's run-to-run relative standard deviation is 0.8 % with CPU time and medians, 3.8 % with
-    wall time.  A benchmark that runs threads must time wall-clock instead (``timeit.default_timer``): CPU time
-    adds up every thread's."""
+    """Process CPU time, not wall time: every call of the scanpy and reference layers is single-threaded
+    (``OMP_NUM_THREADS=1``, numba's workqueue layer, no parallel kernels), and on this shared 2-core machine
+    CPU time ignores the stretches in which other jobs hold the core.  Measured
+    (``scripts/measure_estimators.py``, docs/benchmarks.md): the spawn/reuse ratio's run-to-run relative
+    standard deviation is 0.8 % with CPU time and medians, 3.8 % with wall time.  A benchmark that runs
+    threads must time wall-clock instead (``timeit.default_timer``, as :class:`NumbaBenchmark` does): CPU
+    time adds up every thread's."""
 
     @property
     def module(self):
