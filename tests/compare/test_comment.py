@@ -84,7 +84,7 @@ def test_sections_and_order():
     trouble = text.split("### Failures and n/a")[1].split("###")[0]
     for name in ("b.failing", "b.skipped", "b.new"):
         assert name in trouble
-    assert ["Change", "Before", "After", "Ratio", "Benchmark (Parameter)"] in table_rows(text)
+    assert ["Change", "Before", "After", "Ratio (95 % CI)", "Benchmark (Parameter)"] in table_rows(text)
     assert "`1.13.0a2`" in text and "`2.4.6`" in text  # versions of both sides
     assert "factor 1.1" in text.lower() and "Mann-Whitney" in text
     assert "interleaved" in text

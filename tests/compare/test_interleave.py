@@ -12,7 +12,7 @@ import pytest
 from fixtures.bench_data import cache_dir
 from fixtures.paths import REPO
 from rngbench.asvio.results import Measurement
-from rngbench.bench import job, probe
+from rngbench.bench import floor, job, probe
 from rngbench.compare import interleave
 from rngbench.compare.worker import serve
 from rngbench.util.worker import WorkerError
@@ -161,8 +161,11 @@ def test_probe_uses_the_interleaving_engine_one_sample_per_round(monkeypatch):
     monkeypatch.setattr(interleave, "suite_worker", fake_worker)
     envs_ = [job.BenchEnv(v, None, {}) for v in ("1.12.4", "1.13.0a2")]
     monkeypatch.setattr(job.BenchEnv, "python", property(lambda self: f"/envs/{self.scanpy}/bin/python"))
+    monkeypatch.setattr(floor, "measure", lambda python, names: {"python": python, "datasets": list(names)})
     result = probe.interleaved(envs_, datasets=("pbmc68k_reduced",), rounds=5, log=lambda line: None)
     assert [f["ratio_median"] for f in result["figures"]] == [1.0, 1.0, 1.0]
+    assert [f["ci"] for f in result["figures"]] == [[1.0, 1.0]] * 3  # constant samples: a zero-width interval
+    assert result["floor"] == {"python": "/envs/1.13.0a2/bin/python", "datasets": ["pbmc68k_reduced"]}
     assert result["figures"][0]["numerator_median_s"] == 0.03
     assert len(started) == 3 and all(w.closed for w in started)  # newest scanpy: two slots, 1.12.4: one
     spawn = probe.target(dict(workload="downsample", case="per_cell", layer="reference", strategy="spawn",

@@ -87,7 +87,7 @@ def compare(*args: str, catch_exceptions: bool = True):
 
 
 def run(repo: Path, cache: Path, *args: str):
-    return compare(*args, "--suite", repo, "--work", cache, "--with", NUMPY, "--rounds", "4", catch_exceptions=False)
+    return compare(*args, "--suite", repo, "--work", cache, "--with", NUMPY, "--rounds", "8", catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_two_revisions_of_the_suite_flag_the_slower_one(suite_repo, revisions):
     assert rows[("bench_t.Work.track_draws", ())]["change"] == "regression"
     assert rows[("bench_t.Work.track_draws", ())]["ratio"] == pytest.approx(10)
     assert rows[("bench_t.Work.time_draws", ())]["change"] == "regression"  # 10x the work
-    # timed by the interleaved workers: 4 turns (--rounds 4) of 2 samples a side, not asv's one --quick sample
+    # timed by the interleaved workers: 8 turns (--rounds 8) of 1 sample a side, not asv's one --quick sample
     # (8 samples: with 4, one outlier on a loaded machine leaves Mann-Whitney short of significance)
     assert len(rows[("bench_t.Work.time_draws", ())]["before"]["samples"]) == 8
     # the default dataset reaches the benchmark processes on both sides

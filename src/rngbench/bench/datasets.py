@@ -274,3 +274,23 @@ def load(name: str):
     import anndata as ad
 
     return ad.read_h5ad(ensure(name))
+
+
+def peer_dense_pbmc() -> Path:
+    """pbmc68k_reduced as scanpy's own benchmark suite prepares its "counts": ``.raw.X`` dense, C order.
+
+    These are scanpy's bundled log-normalised values, not counts (scanpy's
+    suite says so itself); :class:`rngbench.bench.suite.PeerSemantics` runs
+    on them so that its figures and scanpy's suite's measure the same input.
+    """
+    path = cache_dir() / f"peer_dense_pbmc68k_reduced-{FORMAT}.h5ad"
+    if path.exists():
+        return path
+    import anndata as ad
+    import scanpy as sc
+
+    ref = sc.datasets.pbmc68k_reduced()
+    adata = ad.AnnData(X=np.ascontiguousarray(ref.raw.X.toarray()), obs=ref.obs.copy(), var=ref.raw.var.copy())
+    with atomic.replacing(path) as tmp:
+        adata.write_h5ad(tmp)
+    return path

@@ -6,7 +6,12 @@ environment -- mixes stretches of a noisy machine.  The headline figures are
 therefore taken by the comparison's interleaving engine
 (:mod:`rngbench.compare.interleave`, the same workers and protocol): the
 numerator's and the denominator's asv benchmark alternate one sample at a
-time, round after round, and the figure is the median of per-round ratios.
+time, round after round.  Each figure is the ratio of the two sides' medians
+with a 95 % bootstrap interval over the paired rounds (:mod:`rngbench.stats`,
+the same interval the comparison reports).  Many short turns (one sample a
+side, :data:`ROUNDS` rounds) follow the machine's drift better than a few long
+ones.  Every sample is asv's: ``setup`` (a fresh copy of the data) untimed,
+the garbage collector off during the call, nothing but the call timed.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from __future__ import annotations
 import itertools
 import statistics
 
-from rngbench.bench import strategies
+from rngbench import stats
+from rngbench.bench import floor, strategies
 from rngbench.bench.job import BENCHMARKS, REPO, BenchEnv
 from rngbench.bench.suite import class_name
 from rngbench.bench.workloads import workload_module
@@ -22,6 +28,7 @@ from rngbench.compare import interleave
 from rngbench.errors import RngbenchError
 
 DATASETS = ("pbmc68k_reduced", "synthetic_10k")
+ROUNDS = 40  # one sample a side per round: 40 pairs for the bootstrap, ~2 min for all figures
 
 HEADLINE = {
     # name: ((scanpy version or "newest", call), (..., call)); ratio = numerator / denominator, per round
@@ -53,7 +60,7 @@ def target(call: dict, datasets: tuple[str, ...]) -> interleave.Target:
     return name, combos.index((call["dataset"], call["case"], call["strategy"]))
 
 
-def interleaved(bench_envs: list[BenchEnv], datasets=DATASETS, rounds: int = 15, log=print) -> dict:
+def interleaved(bench_envs: list[BenchEnv], datasets=DATASETS, rounds: int = ROUNDS, log=print) -> dict:
     """The headline ratios, each from one run: numerator and denominator alternate every round."""
     by_version = {be.scanpy: be for be in bench_envs}
     by_version["newest"] = bench_envs[-1]
@@ -67,7 +74,7 @@ def interleaved(bench_envs: list[BenchEnv], datasets=DATASETS, rounds: int = 15,
                 f"probe-scanpy-{be.scanpy}-{slot}", be.python, BENCHMARKS, env, REPO / ".asv" / "probe")
         return workers[(be.scanpy, slot)]
 
-    result = {"rounds": rounds, "figures": [], "lines": []}
+    result = {"rounds": rounds, "estimator": stats.DEFAULT_ESTIMATOR, "figures": [], "lines": []}
     try:
         for name, (num, den) in HEADLINE.items():
             if num[0] not in by_version or den[0] not in by_version:
@@ -84,24 +91,29 @@ def interleaved(bench_envs: list[BenchEnv], datasets=DATASETS, rounds: int = 15,
                     raise ProbeError(f"{name} on {dataset}: {next(p for p in got.problem if p)}")
                 fig = _figure(name, dataset, by_version[num[0]], by_version[den[0]], got.samples)
                 result["figures"].append(fig)
-                line = (f"- {name}, {dataset}: **{fig['ratio_median']:.2f}×** (median of {rounds} interleaved "
-                        f"rounds, IQR {fig['ratio_iqr'][0]:.2f}–{fig['ratio_iqr'][1]:.2f}; "
+                line = (f"- {name}, {dataset}: **{fig['ratio']:.2f}×** (95 % CI {fig['ci'][0]:.2f}–{fig['ci'][1]:.2f}, "
+                        f"{stats.DEFAULT_ESTIMATOR}s of {len(got.samples[0])} interleaved rounds, process CPU time; "
                         f"{fig['numerator_median_s'] * 1e3:.1f} ms vs {fig['denominator_median_s'] * 1e3:.1f} ms)")
                 result["lines"].append(line)
                 log(line)
     finally:
         for w in workers.values():
             w.close()
+    newest = bench_envs[-1]
+    log(f"raw-draw floor: ns per bounded draw in the scanpy {newest.scanpy} environment")
+    result["floor"] = floor.measure(newest.python, datasets)
     return result
 
 
 def _figure(name: str, dataset: str, num: BenchEnv, den: BenchEnv, times: tuple[list[float], list[float]]) -> dict:
+    interval = stats.ratio_interval(times[0], times[1])
     ratios = [a / b for a, b in zip(*times)]
-    quartiles = statistics.quantiles(ratios, n=4)
+    quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratios[0]] * 3
     return {
         "figure": name, "dataset": dataset,
         "numerator_env": f"scanpy {num.scanpy}", "denominator_env": f"scanpy {den.scanpy}",
         "numerator_median_s": statistics.median(times[0]), "denominator_median_s": statistics.median(times[1]),
-        "ratio_median": statistics.median(ratios),
-        "ratio_iqr": (quartiles[0], quartiles[2]),
+        "ratio": interval.ratio, "ci": [interval.low, interval.high], "interval": interval.as_dict(),
+        "samples": {"numerator": list(times[0]), "denominator": list(times[1])},
+        "ratio_median": statistics.median(ratios), "ratio_iqr": (quartiles[0], quartiles[2]),
     }

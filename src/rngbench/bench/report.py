@@ -11,8 +11,8 @@ table (``keyed.properties.md``) and the per-item setup cost plot
 (``keyed.setup_cost.png``); ``scripts/measure_keyed.py`` writes the measured
 targets beside them (``keyed/``).
 
-"spread" is half the interquartile range of asv's samples (± 0 after
-``--quick``, which takes one sample).  A cell is *n/a* when the benchmark's
+"spread" is half the interquartile range of asv's samples; a cell resting
+on one sample (``--quick``) says "1 sample" instead of a spread it does not have.  A cell is *n/a* when the benchmark's
 ``setup`` raised NotImplementedError (the strategy cannot be expressed), and
 *failed* when it raised anything else -- never left out.
 
@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from rngbench.asvio import results
-from rngbench.bench import strategies
+from rngbench.bench import floor, peer, strategies
 from rngbench.bench.suite import LAYER_PARAM_NAMES, PROPERTY_METHODS, class_name
 from rngbench.bench.workloads import WORKLOADS, workload_module
 from rngbench.util import atomic, markdown
@@ -86,6 +86,7 @@ def read_results(results_dir: Path) -> pd.DataFrame:
             "status": status,
             "median": m.value if status == "ok" else None,
             "spread": (hi - lo) / 2 if lo is not None and hi is not None else 0.0,
+            "samples": stats.get("repeat"),  # None when asv did not say
             "machine": m.env.get("machine", ""), "commit": (m.env.get("commit_hash") or "")[:8],
             "started_at": m.started_at,
         })
@@ -110,6 +111,8 @@ def cell(row: pd.Series) -> str:
         return row["status"]
     if row["kind"] != "time":  # one peak / one count per run: no spread to show
         return _fmt(row["median"], row["kind"])
+    if row.get("samples") == 1:
+        return f"{_fmt(row['median'], 'time')} (1 sample)"
     spread = _fmt(row["spread"], "time") if row["spread"] else "0"
     return f"{_fmt(row['median'], 'time')} ± {spread}"
 
@@ -326,6 +329,19 @@ def headline(frame: pd.DataFrame) -> list[str]:
     return lines
 
 
+def floor_section(frame: pd.DataFrame, probe: dict | None) -> list[str]:
+    """Each downsampling time as a multiple of its raw-draw floor (:mod:`rngbench.bench.floor`), from the probe."""
+    if not probe or "floor" not in probe:
+        return []
+    t = frame[(frame.kind == "time") & (frame.status == "ok") & (frame.layer == "reference")
+              & frame.workload.str.startswith("downsample.")]
+    measured = {(r.dataset, r.workload.split(".", 1)[1], r.strategy): r.median for r in t.itertuples()}
+    ns = ", ".join(f"{k} {v:.2f} ns" for k, v in probe["floor"]["ns_per_draw"].items())
+    return ["## Distance from the floor (downsampling)", "",
+            f"Raw-draw floor = draws needed × ns per bounded draw, measured in the same run ({ns}).", "",
+            markdown.table(floor.HEADER, floor.rows(probe["floor"], measured)), ""]
+
+
 def write_report(results_dir: Path, out_dir: Path, probe: dict | None = None) -> list[Path]:
     """Write every table and chart; returns the paths written."""
     frame = read_results(results_dir)
@@ -337,7 +353,9 @@ def write_report(results_dir: Path, out_dir: Path, probe: dict | None = None) ->
              "`n/a` where the strategy cannot be expressed, `failed` where the call raised.", ""]
     if probe:
         index += ["## Headline (interleaved probe, one run)", "", *probe.get("lines", []), ""]
-    index += ["## From the asv runs", "", *headline(frame), "", "## Tables", ""]
+    index += ["## From the asv runs", "", *headline(frame), ""]
+    index += floor_section(frame, probe) + peer.section(out_dir)
+    index += ["## Tables", ""]
     for workload in sorted(frame.workload.unique(), key=lambda w: (WORKLOADS.index(w.split(".")[0]), w)):
         png = out_dir / f"{workload}.png"
         bar_chart(frame, workload, png)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from rngbench.bench import job, probe
+from rngbench.bench import job, peer, probe
 from rngbench.bench import report as bench_report
 from rngbench.cli.options import regexes
 from rngbench.util import atomic
@@ -43,7 +43,8 @@ def envs_cmd(versions, numpy_version) -> None:
               help="pin numpy in every environment (default: newest each scanpy accepts)")
 @click.option("--bench", "bench_regex", default=None, callback=regexes,
               help="only benchmarks matching this regex (asv --bench)")
-@click.option("--rounds", default=15, show_default=True, help="rounds of the interleaved headline probe (0 skips it)")
+@click.option("--rounds", default=probe.ROUNDS, show_default=True,
+              help="rounds of the interleaved headline probe (0 skips it)")
 @click.option("--report/--no-report", default=True, show_default=True, help="write reports/benchmarks/ afterwards")
 @click.option("--nightly", is_flag=True, help="add the nightly datasets (synthetic_100k); same as RNGBENCH_NIGHTLY=1")
 def run_cmd(quick, versions, numpy_version, bench_regex, rounds, report, nightly) -> None:
@@ -60,6 +61,21 @@ def run_cmd(quick, versions, numpy_version, bench_regex, rounds, report, nightly
         _write_probe(figures)
     if report:
         _report(figures)
+
+
+@bench.command("peer")
+@click.option("--scanpy", "versions", multiple=True, default=job.SCANPY_VERSIONS, show_default=True)
+@click.option("--turns", default=40, show_default=True, help="samples per side and suite for every figure")
+@click.option("--only", default=None, callback=regexes,
+              help="only the figures whose name matches this regex")
+@click.option("--report/--no-report", default=True, show_default=True, help="rewrite reports/benchmarks/ afterwards")
+def peer_cmd(versions, turns, only, report) -> None:
+    """scanpy's own asv suite (from its sdist, downloaded now) beside ours, interleaved: the peer table."""
+    result = peer.run(versions, turns=turns, block=min(10, turns), only=only, out_dir=REPORT_DIR, log=_log)
+    for fig in result["figures"]:
+        _log(f"{fig['figure']}: scanpy's suite {fig['theirs']['ratio']:.2f}×, rngbench {fig['ours']['ratio']:.2f}×")
+    if report:
+        _report(_read_probe(REPORT_DIR))
 
 
 @bench.command("report")

@@ -65,7 +65,7 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
 @click.option("--factor", type=float, default=1.1, show_default=True,
               help="Flag a change only beyond this ratio (and if asv's test finds it significant).")
 @click.option("--rounds", type=click.IntRange(min=1), default=interleave.DEFAULT_TURNS, show_default=True,
-              help=f"Interleaved turns per benchmark and side ({interleave.TURN_SAMPLES} samples each; fewer if a "
+              help=f"Interleaved turns per benchmark and side ({interleave.TURN_SAMPLES} sample(s) each; fewer if a "
                    f"benchmark passes {interleave.MAX_SECONDS:g} s).")
 @click.option("--bench", "-b", multiple=True, callback=regexes,
               help="Only benchmarks matching this regex (asv --bench); repeatable.")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rngbench import stats
 from rngbench.compare.significance import TEST_DESCRIPTION, Change, Row
 from rngbench.util.markdown import code, table
 
@@ -83,8 +84,18 @@ def _ratio(row: Row) -> str:
         return "n/a"
     text = f"{row.ratio:.2f}"
     if row.change == Change.UNCHANGED and row.beyond_factor:
-        return f"~{text}"  # asv's mark: beyond the factor but not significant
-    return text
+        text = f"~{text}"  # asv's mark: beyond the factor but not significant
+    interval = ratio_interval(row)
+    return f"{text} ({interval.low:.2f}–{interval.high:.2f})" if interval else text
+
+
+def ratio_interval(row: Row) -> stats.RatioInterval | None:
+    """HEAD / BASE with the project's one bootstrap interval (:mod:`rngbench.stats`), when both sides have samples."""
+    a = row.after.samples if row.after else None
+    b = row.before.samples if row.before else None
+    if not a or not b or min(len(a), len(b)) < 2:
+        return None
+    return stats.ratio_interval(a, b)
 
 
 def _table(rows: Iterable[Row]) -> list[str]:
@@ -94,7 +105,7 @@ def _table(rows: Iterable[Row]) -> list[str]:
         before = human(row.before.value, m.unit, row.before.stats) if row.before else "missing"
         after = human(row.after.value, m.unit, row.after.stats) if row.after else "missing"
         cells.append([CHANGE_LABEL[row.change], before, after, _ratio(row), code(m.label)])
-    return [table(["Change", "Before", "After", "Ratio", "Benchmark (Parameter)"], cells, "lrrrl")]
+    return [table(["Change", "Before", "After", "Ratio (95 % CI)", "Benchmark (Parameter)"], cells, "lrrrl")]
 
 
 def _order(rows: list[Row], change: str) -> list[Row]:

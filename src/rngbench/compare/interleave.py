@@ -25,9 +25,9 @@ from rngbench.asvio.results import Measurement
 from rngbench.util.worker import JsonLinesProcess
 
 WORKER = Path(__file__).with_name("worker.py")
-TURN_SAMPLES = 2  # samples per turn: short enough to follow the drift, long enough to amortise the switch
-DEFAULT_TURNS = 20  # turns per side and benchmark: 40 samples a side, what asv's test needs at this noise
-MIN_TURNS = 5
+TURN_SAMPLES = 1  # samples per turn: many short turns follow the drift best (a switch costs one JSON line)
+DEFAULT_TURNS = 40  # turns per side and benchmark: 40 samples a side, what asv's test needs at this noise
+MIN_TURNS = 10
 MAX_SECONDS = 60.0  # per benchmark, both sides: stop adding turns after this (at least MIN_TURNS each)
 
 

@@ -78,7 +78,15 @@ def max_threads() -> int:
 
 
 def run_case(case: catalogue.Case, module, inp: dict) -> dict[str, np.ndarray]:
-    """One call of the case and its fingerprint parts (raises ``NotApplicable`` where it cannot run)."""
+    """One call of the case and its fingerprint parts (raises ``NotApplicable`` where it cannot run).
+
+    The workloads work in place (no copy is timed in the asv suite), and a
+    case is called more than once on one prepared input: each call gets a
+    copy of its own.
+    """
+    from rngbench.bench.workloads._common import fresh_inputs
+
+    inp = fresh_inputs(inp)
     if case.layer == "scanpy":
         out = module.scanpy_call(inp, case.strategy)
     else:
