@@ -55,8 +55,10 @@ def median(samples: np.ndarray, seed: int = 0) -> Estimate:
 
 
 def ratio(numerator: np.ndarray, denominator: np.ndarray, seed: int = 0) -> Estimate:
-    """median(numerator) / median(denominator), with both resampled independently for the interval."""
-    rng = np.random.default_rng(seed)
-    top = np.median(rng.choice(numerator, size=(RESAMPLES, numerator.size)), axis=1)
-    bottom = np.median(rng.choice(denominator, size=(RESAMPLES, denominator.size)), axis=1)
-    return Estimate(float(np.median(numerator) / np.median(denominator)), *_interval(top / bottom))
+    """median(numerator) / median(denominator), both sides resampled on their own (``rngbench.stats``, the one
+    bootstrap interval for ratios)."""
+    from rngbench import stats
+
+    got = stats.ratio_interval(numerator, denominator, "median", level=CONFIDENCE, resamples=RESAMPLES, seed=seed,
+                               paired=False)
+    return Estimate(got.ratio, got.low, got.high)
