@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -129,6 +131,88 @@ def test_only_time_benchmarks_with_values_on_both_sides_are_sampled():
     assert jobs == [interleave.Job(ok.key, (("b.C.time_run", 0), ("b.C.time_run", 0)))]
 
 
+def test_a_threads_parameter_sets_how_many_cpus_a_job_gets():
+    two = Measurement("b.C.time_run", (("threads", "2"),), value=1.0, index=0)
+    one = Measurement("b.C.time_run", (("case", "'x'"),), value=1.0, index=1)
+    got = interleave.jobs([two, one], [two, one], threads=interleave.ALL_CPUS)
+    assert [j.threads for j in got] == [2, interleave.ALL_CPUS]
+    assert [j.threads for j in interleave.jobs([one], [one])] == [1]
+
+
+CHILD_WITH_A_THREAD = "import threading, time; threading.Thread(target=time.sleep, args=(30,)).start(); " \
+                      "print('up', flush=True); time.sleep(30)"
+
+
+def _affinities(pid):
+    return {int(t.name): os.sched_getaffinity(int(t.name)) for t in Path(f"/proc/{pid}/task").iterdir()}
+
+
+def test_both_workers_and_all_their_threads_share_one_cpu_per_job_rotating():
+    available = sorted(os.sched_getaffinity(0))
+    children = [subprocess.Popen([sys.executable, "-c", CHILD_WITH_A_THREAD], stdout=subprocess.PIPE, text=True)
+                for _ in range(2)]
+    try:
+        for c in children:
+            assert c.stdout.readline().strip() == "up"
+        workers = [type("W", (), {"pid": c.pid})() for c in children]
+        seen = []
+        for job_number in range(2):
+            cpus = interleave.pin(workers, job_number, threads=1)
+            assert cpus is not None and len(cpus) == 1 and cpus <= set(available)
+            for c in children:
+                tasks = _affinities(c.pid)
+                assert len(tasks) >= 2 and all(a == cpus for a in tasks.values())  # the thread too
+            seen.append(cpus)
+        if len(available) > 1:
+            assert seen[0] != seen[1]  # rotates: no CPU carries every job
+        assert interleave.pin(workers, 0, threads=interleave.ALL_CPUS) == set(available)  # a later job gets them all
+        assert all(a == set(available) for c in children for a in _affinities(c.pid).values())
+        assert interleave.pin([type("Fake", (), {})()], 0, 1) is not None  # a worker without a process is skipped
+    finally:
+        for c in children:
+            c.kill()
+            c.wait()
+
+
+def test_passes_split_the_turns_over_fresh_workers_and_keep_turn_order():
+    started: list = []
+    log: list = []
+
+    def start():
+        pair = (FakeWorker("a", log, 1.0 + len(started) / 10), FakeWorker("b", log, 2.0))
+        pair[0].close = pair[1].close = lambda: log.append(("-", "close"))
+        started.append(pair)
+        return pair
+
+    key = ("x.time_y", ())
+    jobs_ = [interleave.Job(key, (("x.time_y", None), ("x.time_y", None)))]
+    steps = []
+    got = interleave.sample_in_passes(start, jobs_, turns=7, passes=3, on_job=lambda n, name: steps.append(n))
+    assert len(started) == 3 and steps == [0, 1, 2]
+    assert [w.turns for w, _ in started] == [3, 2, 2]  # 7 turns: the first pass takes the remainder
+    a = got[key].samples[0]
+    assert len(a) == 14 and a == sorted(a)  # 2 samples a turn, pass after pass, in order
+    assert a[:6] == [1.0] * 6 and a[6:10] == [1.1] * 4 and a[10:] == [1.2] * 4
+    closes = [i for i, entry in enumerate(log) if entry == ("-", "close")]
+    assert len(closes) == 6 and log[closes[1] + 1][1] == "load"  # a pass's workers closed before the next loads
+
+
+def test_a_job_failing_in_one_pass_is_not_tried_again():
+    started: list = []
+
+    def start():
+        pair = (FakeWorker("a", [], 1.0), FakeWorker("b", [], 1.0, fail_on_turn=2 if not started else None))
+        pair[0].close = pair[1].close = lambda: None
+        started.append(pair)
+        return pair
+
+    ok, bad = ("ok", ()), ("bad", ())
+    jobs_ = [interleave.Job(bad, (("b", None), ("b", None))), interleave.Job(ok, (("o", None), ("o", None)))]
+    got = interleave.sample_in_passes(start, jobs_, turns=8, passes=2)
+    assert got[bad].problem == (None, "failed: RuntimeError: boom")
+    assert len(got[ok].samples[0]) == 16 and got[ok].problem == (None, None)
+
+
 class OneSampleWorker:
     """A fake suite worker that honours ``repeat`` and times every benchmark at a fixed value per name."""
 
@@ -167,7 +251,7 @@ def test_probe_uses_the_interleaving_engine_one_sample_per_round(monkeypatch):
     assert [f["ci"] for f in result["figures"]] == [[1.0, 1.0]] * 3  # constant samples: a zero-width interval
     assert result["floor"] == {"python": "/envs/1.13.0a2/bin/python", "datasets": ["pbmc68k_reduced"]}
     assert result["figures"][0]["numerator_median_s"] == 0.03
-    assert len(started) == 3 and all(w.closed for w in started)  # newest scanpy: two slots, 1.12.4: one
+    assert len(started) == 3 * 2 * interleave.PASSES and all(w.closed for w in started)  # fresh pair per pass
     spawn = probe.target(dict(workload="downsample", case="per_cell", layer="reference", strategy="spawn",
                               dataset="pbmc68k_reduced"), ("pbmc68k_reduced",))
     assert spawn == ("bench_downsample.DownsampleReference.time_run", 2)  # (dataset, case, strategy) product order

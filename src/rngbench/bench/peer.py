@@ -11,11 +11,14 @@ scanpy's source distribution carries its asv suite (``benchmarks/``);
    suite run against every version (1.12.4's sdist predates the class);
 2. restricts the suite to ``pbmc68k_reduced`` (bundled with scanpy; its other
    datasets need the network) by editing the ``params`` of the unpacked copy;
-3. builds the environments of the main job plus ``pooch`` (imported by
-   scanpy's ``_utils``; pure Python, not on any timed path) and runs scanpy's
+3. builds the environments of the main job plus :data:`EXTRA_REQUIREMENTS`
+   (``pooch``, imported by scanpy's ``_utils``, on no timed path; and
+   ``scikit-image``, whose ``threshold_minimum`` scanpy's scrublet calls for
+   its automatic threshold -- scanpy's suite runs scrublet with default
+   settings, which fails without it) and runs scanpy's
    suite *and* ours in each, every figure's two environments interleaved
    (:mod:`rngbench.compare.interleave`), blocks of our turns alternating
-   with blocks of theirs;
+   with blocks of theirs, each block in a fresh pair of worker processes;
 4. writes ``peer.json`` beside the report; :func:`section` renders the table
    ``figure | scanpy's suite | rngbench | ratio of the two | why they differ``.
 """
@@ -43,7 +46,7 @@ from rngbench.util import atomic, markdown
 CACHE = job.REPO / ".rngbench-cache" / "peer"
 SUITE_CLASS = "PreprocessingCountsRngSuite"
 SUITE_FILE = "benchmarks/benchmarks/preprocessing_counts.py"
-EXTRA_REQUIREMENTS = ("pooch",)
+EXTRA_REQUIREMENTS = ("pooch", "scikit-image")
 DATASET = "pbmc68k_reduced"
 
 
@@ -173,31 +176,28 @@ def run(versions=job.SCANPY_VERSIONS, turns: int = 40, block: int = 10, only: st
     new, old = reversed(build_envs(versions, log=log))
     env = interleave.worker_env({"RNGBENCH_DATASETS": DATASET})
     work = CACHE / "work"
-    workers = {}
-    for who, bench_dir in (("theirs", suite_dir), ("ours", job.BENCHMARKS)):
-        for be in (new, old):
-            workers[(who, be.scanpy)] = interleave.suite_worker(f"peer-{who}-{be.scanpy}", be.python, bench_dir, env,
-                                                                work / who)
+
+    def starter(who: str, bench_dir: Path):
+        return lambda: tuple(interleave.suite_worker(f"peer-{who}-{be.scanpy}", be.python, bench_dir, env, work / who)
+                             for be in (new, old))
+
+    starts = {"theirs": starter("theirs", suite_dir), "ours": starter("ours", job.BENCHMARKS)}
     figures = []
-    try:
-        for fig in FIGURES:
-            if only and not re.search(only, fig.name):
-                continue
-            log(f"peer: {fig.name}")
-            got = {"theirs": ([], []), "ours": ([], [])}
-            for _ in range(max(1, turns // block)):
-                for who, tgt in (("theirs", fig.theirs), ("ours", fig.ours)):
-                    pair = (workers[(who, new.scanpy)], workers[(who, old.scanpy)])
-                    sampled = interleave.sample(pair, [interleave.Job(who, (tgt, tgt))], turns=block,
-                                                max_seconds=float("inf"), turn_samples=1, min_turns=block)[who]
-                    if any(sampled.problem):
-                        raise PeerError(f"{fig.name} ({who}): {next(p for p in sampled.problem if p)}")
-                    got[who][0].extend(sampled.samples[0])
-                    got[who][1].extend(sampled.samples[1])
-            figures.append(_row(fig, got))
-    finally:
-        for w in workers.values():
-            w.close()
+    for fig in FIGURES:
+        if only and not re.search(only, fig.name):
+            continue
+        log(f"peer: {fig.name}")
+        got = {"theirs": ([], []), "ours": ([], [])}
+        for _ in range(max(1, turns // block)):  # every block in a fresh pair of workers: one process per block
+            for who, tgt in (("theirs", fig.theirs), ("ours", fig.ours)):
+                sampled = interleave.sample_in_passes(starts[who], [interleave.Job(who, (tgt, tgt))], turns=block,
+                                                      passes=1, max_seconds=float("inf"), turn_samples=1,
+                                                      min_turns=block)[who]
+                if any(sampled.problem):
+                    raise PeerError(f"{fig.name} ({who}): {next(p for p in sampled.problem if p)}")
+                got[who][0].extend(sampled.samples[0])
+                got[who][1].extend(sampled.samples[1])
+        figures.append(_row(fig, got))
     result = {"versions": {"new": new.scanpy, "old": old.scanpy}, "suite_from": f"scanpy {suite_version} sdist",
               "dataset": DATASET, "numpy": new.versions.get("numpy"), "figures": figures}
     atomic.write_text(out_dir / "peer.json", json.dumps(result, indent=1) + "\n")

@@ -61,44 +61,44 @@ def target(call: dict, datasets: tuple[str, ...]) -> interleave.Target:
 
 
 def interleaved(bench_envs: list[BenchEnv], datasets=DATASETS, rounds: int = ROUNDS, log=print) -> dict:
-    """The headline ratios, each from one run: numerator and denominator alternate every round."""
+    """The headline ratios, each from one run: numerator and denominator alternate every round.
+
+    Each figure's rounds are split over :data:`interleave.PASSES` pairs of
+    fresh workers, so no single process's luck (memory layout) sets a figure.
+    """
     by_version = {be.scanpy: be for be in bench_envs}
     by_version["newest"] = bench_envs[-1]
     env = interleave.worker_env({"RNGBENCH_DATASETS": ",".join(datasets)})
-    workers: dict[tuple[str, int], object] = {}
 
-    def worker(version: str, slot: int):
-        be = by_version[version]
-        if (be.scanpy, slot) not in workers:
-            workers[(be.scanpy, slot)] = interleave.suite_worker(
-                f"probe-scanpy-{be.scanpy}-{slot}", be.python, BENCHMARKS, env, REPO / ".asv" / "probe")
-        return workers[(be.scanpy, slot)]
+    def starter(num_version: str, den_version: str):
+        def start():
+            return tuple(interleave.suite_worker(f"probe-scanpy-{by_version[v].scanpy}-{slot}",
+                                                 by_version[v].python, BENCHMARKS, env, REPO / ".asv" / "probe")
+                         for slot, v in enumerate((num_version, den_version)))
+        return start
 
-    result = {"rounds": rounds, "estimator": stats.DEFAULT_ESTIMATOR, "figures": [], "lines": []}
-    try:
-        for name, (num, den) in HEADLINE.items():
-            if num[0] not in by_version or den[0] not in by_version:
-                continue
-            pair = (worker(num[0], 0), worker(den[0], 1))
-            jobs = [interleave.Job(dataset, (target(dict(num[1], dataset=dataset), tuple(datasets)),
-                                             target(dict(den[1], dataset=dataset), tuple(datasets))))
-                    for dataset in datasets]
-            sampled = interleave.sample(pair, jobs, turns=rounds, max_seconds=float("inf"), turn_samples=1,
-                                        min_turns=rounds)
-            for dataset in datasets:
-                got = sampled[dataset]
-                if any(got.problem):
-                    raise ProbeError(f"{name} on {dataset}: {next(p for p in got.problem if p)}")
-                fig = _figure(name, dataset, by_version[num[0]], by_version[den[0]], got.samples)
-                result["figures"].append(fig)
-                line = (f"- {name}, {dataset}: **{fig['ratio']:.2f}×** (95 % CI {fig['ci'][0]:.2f}–{fig['ci'][1]:.2f}, "
-                        f"{stats.DEFAULT_ESTIMATOR}s of {len(got.samples[0])} interleaved rounds, process CPU time; "
-                        f"{fig['numerator_median_s'] * 1e3:.1f} ms vs {fig['denominator_median_s'] * 1e3:.1f} ms)")
-                result["lines"].append(line)
-                log(line)
-    finally:
-        for w in workers.values():
-            w.close()
+    result = {"rounds": rounds, "estimator": stats.DEFAULT_ESTIMATOR, "passes": interleave.PASSES,
+              "figures": [], "lines": []}
+    for name, (num, den) in HEADLINE.items():
+        if num[0] not in by_version or den[0] not in by_version:
+            continue
+        jobs = [interleave.Job(dataset, (target(dict(num[1], dataset=dataset), tuple(datasets)),
+                                         target(dict(den[1], dataset=dataset), tuple(datasets))))
+                for dataset in datasets]
+        sampled = interleave.sample_in_passes(starter(num[0], den[0]), jobs, turns=rounds, max_seconds=float("inf"),
+                                              turn_samples=1, min_turns=rounds)
+        for dataset in datasets:
+            got = sampled[dataset]
+            if any(got.problem):
+                raise ProbeError(f"{name} on {dataset}: {next(p for p in got.problem if p)}")
+            fig = _figure(name, dataset, by_version[num[0]], by_version[den[0]], got.samples)
+            result["figures"].append(fig)
+            line = (f"- {name}, {dataset}: **{fig['ratio']:.2f}×** (95 % CI {fig['ci'][0]:.2f}–{fig['ci'][1]:.2f}, "
+                    f"{stats.DEFAULT_ESTIMATOR}s of {len(got.samples[0])} interleaved rounds in "
+                    f"{interleave.PASSES} worker processes a side, process CPU time; "
+                    f"{fig['numerator_median_s'] * 1e3:.1f} ms vs {fig['denominator_median_s'] * 1e3:.1f} ms)")
+            result["lines"].append(line)
+            log(line)
     newest = bench_envs[-1]
     log(f"raw-draw floor: ns per bounded draw in the scanpy {newest.scanpy} environment")
     result["floor"] = floor.measure(newest.python, datasets)

@@ -115,6 +115,7 @@ def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, 
         fail("--threads must be >= 0")
     if threads:  # a shared 2-core runner: one thread per benchmark keeps other jobs' load from skewing one side
         settings.extra_env.update({name: str(threads) for name in THREAD_VARIABLES})
+    settings.threads = threads  # 0: pools left unset, so the interleaved workers are not pinned
     settings.extra_env.update(dataset_env(datasets))
     if not calibrate:
         md_out = md_out or work / "compare" / "comment.md"

@@ -55,7 +55,7 @@ def calibrate(spec: sides.SideSpec, settings: Settings, runs: int, slowdown: flo
         for row in report.rows:
             if row.ratio is not None:
                 spread.setdefault(row.measurement.label, []).append(row.ratio)
-        slow_rows = compare(before, scaled(after, slowdown), settings.factor)
+        slow_rows = compare(before, scaled(after, slowdown), settings.factor, paired=True)
         comparable = [r for r in slow_rows if r.ratio is not None]
         slow_flagged.append((sum(r.change == Change.REGRESSION for r in comparable), len(comparable)))
     return Calibration(settings.factor, slowdown, aa_flagged, slow_flagged, spread, recommend(spread))

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rngbench import stats
+from rngbench.compare.interleave import PASSES
 from rngbench.compare.significance import TEST_DESCRIPTION, Change, Row
 from rngbench.util.markdown import code, table
 
@@ -170,7 +171,8 @@ def render(report: Report) -> str:
         out.append("Machine: " + ", ".join(f"{code(k)} {code(v)}" for k, v in sorted(report.machine.items())) + ".")
         out.append("")
     rounds = (f" Both sides ran on this machine; each `time_` benchmark was timed in up to {report.rounds} "
-              f"interleaved turns per side (2 samples a turn, alternating between the sides)." if report.rounds else "")
+              f"interleaved turns per side (one sample a turn, alternating between the sides, both pinned to one CPU, "
+              f"spread over {PASSES} worker processes a side)." if report.rounds else "")
     out += ["### How changes are decided", "",
             f"Factor {report.factor:g}: {TEST_DESCRIPTION}. `~` marks a ratio beyond the factor that is not "
             f"significant.{rounds} Run `rngbench compare --calibrate` to measure this runner's noise.", ""]

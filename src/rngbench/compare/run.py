@@ -49,6 +49,7 @@ class Settings:
     env_root: Path = Path(".rngbench-cache/envs")
     extra_env: dict = field(default_factory=dict)  # environment variables for the benchmark processes
     suite_rev: str | None = None  # the suite revision for sides that name an environment (None: working tree)
+    threads: int = 1  # --threads: CPUs a benchmark without a threads parameter uses (0: all)
 
 
 @dataclass
@@ -102,17 +103,17 @@ def measure(base: Prepared, head: Prepared, settings: Settings, run_dir: Path,
     for p in (base, head):
         p.asv.record_versions(p.python, p.side.versions)
     before, after = measurements(base), measurements(head)
-    job_list = interleave.jobs(before, after)
+    job_list = interleave.jobs(before, after, settings.threads)
     env = interleave.worker_env(settings.extra_env)
-    workers = tuple(interleave.suite_worker(p.name, p.python, p.benchmark_dir, env, run_dir / "workers")
-                    for p in (base, head))
-    try:
-        sampled = interleave.sample(workers, job_list, settings.rounds,
-                                    on_job=lambda n, name: step(2 + n, 2 + len(job_list), name))
-    finally:
-        for w in workers:
-            w.close()
-    step(2 + len(job_list), 2 + len(job_list), "done")
+    total = 2 + interleave.PASSES * len(job_list)
+
+    def start():
+        return tuple(interleave.suite_worker(p.name, p.python, p.benchmark_dir, env, run_dir / "workers")
+                     for p in (base, head))
+
+    sampled = interleave.sample_in_passes(start, job_list, settings.rounds,
+                                          on_job=lambda n, name: step(2 + n, total, name))
+    step(total, total, "done")
     record = [{"benchmark": key[0], "params": dict(key[1]), "base": s.samples[0], "head": s.samples[1],
                "number": list(s.numbers), "problem": list(s.problem)} for key, s in sampled.items()]
     atomic.write_text(run_dir / "interleaved.json", json.dumps(record, indent=1) + "\n")
@@ -158,7 +159,7 @@ def compare_sides(base_spec: sides.SideSpec, head_spec: sides.SideSpec, settings
     before, after = measure(base, head, settings, run_dir, progress)
     if slowdown != 1.0:
         after = scaled(after, slowdown)
-    rows = compare(before, after, settings.factor)
+    rows = compare(before, after, settings.factor, paired=True)  # the time_ samples come from interleaved turns
     note = f"calibration: HEAD's samples multiplied by {slowdown:g} after measurement" if slowdown != 1.0 else ""
     report = Report(rows, base.side, head.side, settings.factor, driver.machine_info(), settings.rounds, note)
     return report, before, after

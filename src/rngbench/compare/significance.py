@@ -1,14 +1,22 @@
-"""Is a change real?  asv's own answer, applied to two measurements.
+"""Is a change real?  asv's answer, made paired where the samples were taken in interleaved turns.
 
-We do not reinvent the statistics: the decision is
+The ratio is asv's (ratio of medians, beyond ``factor`` or not) and, for
+results that were not interleaved, so is the whole decision:
 ``asv.commands.compare._is_result_better`` -- the function behind ``asv
-compare`` -- which flags a change only when the ratio is beyond ``factor``
-*and* the samples differ significantly (Mann-Whitney U at p < 0.002 when
-there are enough samples, otherwise non-overlapping 99% confidence intervals
-of the median).  The branches below follow ``asv compare``'s table, so a row
-here gets the same mark asv would give it.  Samples pooled from several
-interleaved rounds get their median and confidence interval from
-``asv_runner.statistics.compute_stats``, as asv computes them for one run.
+compare`` -- flags a change only when the ratio is beyond ``factor`` *and* the
+samples differ significantly (Mann-Whitney U at p < 0.002 when there are
+enough samples, otherwise non-overlapping 99% confidence intervals of the
+median).  The branches below follow ``asv compare``'s table, so a row here
+gets the same mark asv would give it.
+
+Samples from :mod:`rngbench.compare.interleave` come in pairs: the i-th
+sample of each side was taken in the same turn, seconds apart.  Mann-Whitney
+ignores that, so drift the two sides share counts as noise: measured here
+(docs/ci.md), a real 1.2x slowdown during a noisy minute (samples spread
+25-30 %) got p = 0.003 and went unflagged.  For paired samples the test is
+therefore the paired analogue at the same level: Wilcoxon's signed-rank test
+on the per-turn log ratios, p < 0.002 (with at least :data:`MIN_PAIRS`
+pairs, below which it cannot reach that level and asv's test decides).
 """
 
 from __future__ import annotations
@@ -17,8 +25,10 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 from asv.commands.compare import _is_result_better, _isna
 from asv_runner.statistics import compute_stats
+from scipy.stats import wilcoxon
 
 from rngbench.asvio.results import Measurement
 
@@ -37,10 +47,13 @@ class Change(StrEnum):
 
 FLAGGED = (Change.REGRESSION, Change.IMPROVEMENT)
 
+P_VALUE = 0.002  # asv's level for Mann-Whitney U, kept for the paired test
+MIN_PAIRS = 10  # the fewest pairs with which Wilcoxon's exact two-sided p can fall below P_VALUE (2 / 2**10)
+
 TEST_DESCRIPTION = (
-    "asv's test (asv.commands.compare): a change is flagged only if the ratio of medians is beyond the factor "
-    "and the samples differ significantly (Mann-Whitney U, p < 0.002; with too few samples for that, "
-    "non-overlapping 99% confidence intervals of the median)"
+    "a change is flagged only if the ratio of medians is beyond the factor and the samples differ significantly: "
+    "for interleaved samples, Wilcoxon's signed-rank test on the per-turn ratios (p < 0.002); otherwise asv's test "
+    "(Mann-Whitney U, p < 0.002, or with too few samples non-overlapping 99% confidence intervals of the median)"
 )
 
 
@@ -63,8 +76,27 @@ def pooled(samples: list[float], number: int = 1) -> tuple[float | None, dict | 
     return compute_stats(clean, number)
 
 
-def classify(before: Measurement | None, after: Measurement | None, factor: float, use_stats: bool = True) -> Row:
-    """The change from ``before`` to ``after``, decided as ``asv compare`` decides it."""
+def paired_p_value(before: tuple[float, ...] | None, after: tuple[float, ...] | None) -> float | None:
+    """Wilcoxon's signed-rank p for the per-turn log ratios; None when the samples are not ``MIN_PAIRS`` pairs."""
+    if not before or not after or len(before) != len(after) or len(before) < MIN_PAIRS:
+        return None
+    b = np.asarray(before, dtype=float)
+    a = np.asarray(after, dtype=float)
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b)) and np.all(a > 0) and np.all(b > 0)):
+        return None
+    log_ratios = np.log(a / b)
+    if not np.any(log_ratios):
+        return 1.0  # identical in every turn
+    return float(wilcoxon(log_ratios).pvalue)
+
+
+def classify(before: Measurement | None, after: Measurement | None, factor: float, use_stats: bool = True,
+             paired: bool = False) -> Row:
+    """The change from ``before`` to ``after``, decided as ``asv compare`` decides it.
+
+    ``paired``: the i-th samples of both sides were taken in the same
+    interleaved turn, so the paired test decides significance (module doc).
+    """
     if factor <= 1:
         raise ValueError(f"factor must be above 1 (got {factor})")
     t1 = math.nan if before is None else before.value
@@ -85,6 +117,10 @@ def classify(before: Measurement | None, after: Measurement | None, factor: floa
         change = Change.FAILED
     elif _isna(t1) or _isna(t2):
         change = Change.NA
+    elif use_stats and paired and (p := paired_p_value(before.samples, after.samples)) is not None:
+        change = Change.UNCHANGED
+        if beyond and p < P_VALUE:
+            change = Change.REGRESSION if ratio > 1 else Change.IMPROVEMENT
     elif _is_result_better(t2, t1, ss2, ss1, factor, use_stats=use_stats):
         change = Change.IMPROVEMENT
     elif _is_result_better(t1, t2, ss1, ss2, factor, use_stats=use_stats):
@@ -94,9 +130,9 @@ def classify(before: Measurement | None, after: Measurement | None, factor: floa
     return Row(before, after, change, ratio, beyond)
 
 
-def compare(before: list[Measurement], after: list[Measurement], factor: float) -> list[Row]:
-    """One row per benchmark and parameter combination found on either side."""
+def compare(before: list[Measurement], after: list[Measurement], factor: float, paired: bool = False) -> list[Row]:
+    """One row per benchmark and parameter combination found on either side (``paired``: see :func:`classify`)."""
     b = {m.key: m for m in before}
     a = {m.key: m for m in after}
     keys = sorted(set(b) | set(a))
-    return [classify(b.get(k), a.get(k), factor) for k in keys]
+    return [classify(b.get(k), a.get(k), factor, paired=paired) for k in keys]

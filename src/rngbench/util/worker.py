@@ -32,6 +32,10 @@ class JsonLinesProcess:
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log_file,
                                      text=True, env=env, cwd=cwd)
 
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
     def call(self, **cmd) -> dict:
         try:
             self.proc.stdin.write(json.dumps(cmd) + "\n")

@@ -1,0 +1,74 @@
+"""The verdict of a row: asv's test, made paired for interleaved samples (constructed samples, known answers)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rngbench.asvio.results import Measurement
+from rngbench.compare.significance import MIN_PAIRS, Change, classify, paired_p_value
+from rngbench.compare.significance import pooled as asv_stats
+
+
+def measured(samples) -> Measurement:
+    value, stats = asv_stats(list(samples))
+    return Measurement("b.C.time_run", (), value=value, samples=tuple(samples), stats=stats, index=None)
+
+
+def drifting(n: int, effect: float, seed: int = 2) -> tuple[list[float], list[float]]:
+    """Turn-by-turn samples on a machine whose speed moves by ~30 % from turn to turn, shared by both sides of a turn.
+
+    30 % is the spread measured here during the noisy calibration run (docs/ci.md).
+    """
+    rng = np.random.default_rng(seed)
+    drift = rng.lognormal(0, 0.3, n)  # the machine's speed, turn by turn
+    base = drift * rng.lognormal(0, 0.01, n)
+    head = effect * drift * rng.lognormal(0, 0.01, n)
+    return list(base), list(head)
+
+
+def test_a_real_slowdown_hidden_by_shared_drift_is_flagged_only_by_the_paired_test():
+    base, head = drifting(40, 1.2)
+    before, after = measured(base), measured(head)
+    assert classify(before, after, 1.1).change == Change.UNCHANGED  # asv's unpaired test: the drift swamps it
+    row = classify(before, after, 1.1, paired=True)
+    assert row.change == Change.REGRESSION and row.ratio > 1.1
+    faster = classify(after, before, 1.1, paired=True)
+    assert faster.change == Change.IMPROVEMENT
+
+
+def test_the_paired_test_does_not_flag_noise_or_a_ratio_within_the_factor():
+    base, head = drifting(40, 1.0, seed=2)
+    assert classify(measured(base), measured(head), 1.1, paired=True).change == Change.UNCHANGED
+    base, head = drifting(40, 1.05, seed=3)  # significant, but within the factor
+    assert paired_p_value(tuple(base), tuple(head)) < 1e-6
+    assert classify(measured(base), measured(head), 1.1, paired=True).change == Change.UNCHANGED
+
+
+def test_a_ratio_beyond_the_factor_without_a_consistent_per_turn_direction_is_not_significant():
+    rng = np.random.default_rng(4)
+    base = rng.lognormal(0, 0.5, 40)
+    head = base * np.exp(rng.choice([-0.4, 0.4], 40))  # each turn 1.5x slower or faster at random
+    p = paired_p_value(tuple(base), tuple(head))
+    assert p > 0.002
+    row = classify(measured(base), measured(head), 1.1, paired=True)
+    assert row.change == Change.UNCHANGED or not row.beyond_factor
+
+
+def test_too_few_or_unequal_pairs_fall_back_to_asvs_test():
+    base, head = drifting(MIN_PAIRS - 1, 1.5, seed=5)
+    assert paired_p_value(tuple(base), tuple(head)) is None
+    few = classify(measured(base), measured(head), 1.1, paired=True)
+    assert few.change == classify(measured(base), measured(head), 1.1).change
+    assert paired_p_value((1.0, 2.0) * 10, (1.0,) * 19) is None
+    assert paired_p_value((1.0,) * 20, (1.0,) * 20) == 1.0  # identical every turn: nothing to test
+
+
+@pytest.mark.parametrize("n", [MIN_PAIRS, 40])
+def test_min_pairs_is_the_fewest_that_can_reach_the_level(n):
+    """With every turn in one direction, p is Wilcoxon's smallest: below 0.002 from MIN_PAIRS pairs, not before."""
+    base = [1.0 + k / 100 for k in range(n)]
+    head = [b * 1.3 for b in base]
+    assert paired_p_value(tuple(base), tuple(head)) < 0.002
+    from scipy.stats import wilcoxon
+    assert wilcoxon(np.full(MIN_PAIRS - 1, 0.1) + np.arange(MIN_PAIRS - 1) / 1e3).pvalue >= 0.002
