@@ -170,7 +170,10 @@ def test_report_writes_tables_and_one_chart_per_workload(tmp_path):
     assert {"downsample.per_cell.png", "downsample.per_cell.scanpy-1.13.0a2.md", "README.md", "results.csv"} <= names
     assert (tmp_path / "out" / "downsample.per_cell.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not list((tmp_path / "out").glob(".*"))  # atomic writes leave no temp files
-    assert "spawn/reuse" in (tmp_path / "out" / "README.md").read_text()
+    index = (tmp_path / "out" / "README.md").read_text()
+    assert "spawn/reuse" in index and bench_report.ASV_RATIOS_NOTE in index  # asv ratios labelled as cross-checks
+    assert bench_report._samples(1, 1) == "; 1 sample each" and bench_report._samples(3, 10) == "; 3–10 samples"
+    assert bench_report._samples(None, float("nan")) == ""
     assert isinstance(pd.read_csv(tmp_path / "out" / "results.csv"), pd.DataFrame)
 
 

@@ -58,6 +58,29 @@ def test_time_run_copies_nothing_and_changes_its_fresh_input(copy_counter, monke
     assert bench.inp["adata"].X.sum() == before  # ... gives it untouched data again
 
 
+@pytest.mark.parametrize("strategy", ["keyed", "reuse"])
+def test_the_numba_layer_draws_its_fresh_input_down_in_place(copy_counter, monkeypatch, strategy):
+    """The parallel numba kernel works on ``inp["x"]`` itself: its sum drops, and nothing is copied."""
+    monkeypatch.setattr(suite, "_warmed", set(suite.WORKLOADS))
+    pbmc()
+    paths = {"pbmc68k_reduced": str(datasets.ensure("pbmc68k_reduced"))}
+
+    class DownsampleNumba(suite.NumbaBenchmark):
+        workload = "downsample"
+
+    bench = DownsampleNumba()
+    bench.setup(paths, "pbmc68k_reduced", "per_cell", strategy, 1)
+    x = bench.inp["x"]
+    before = x.sum()
+    copy_counter["on"] = True
+    bench.time_run(paths, "pbmc68k_reduced", "per_cell", strategy, 1)
+    copy_counter["on"] = False
+    assert copy_counter["n"] == 0
+    assert bench.inp["x"] is x and x.sum() < before  # the kernel drew the input itself down, not a copy
+    bench.setup(paths, "pbmc68k_reduced", "per_cell", strategy, 1)
+    assert bench.inp["x"].sum() == before
+
+
 def test_the_counter_sees_a_copy(copy_counter):
     copy_counter["on"] = True
     sp.csr_matrix(np.eye(3)).copy()

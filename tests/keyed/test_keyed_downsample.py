@@ -90,6 +90,19 @@ def test_counts_are_preserved_and_bounded(counts):
     assert (out.toarray() <= x.toarray()).all()
 
 
+def test_in_place_draws_the_same_as_a_copy_into_the_input_itself(counts):
+    x, target = counts
+    copied = ds.downsample(x, target, "keyed", root=ROOT)
+    mine = x.astype(np.float32).tocsr()
+    same = ds.downsample(mine, target, "keyed", root=ROOT, copy=False)
+    assert same is mine
+    np.testing.assert_array_equal(same.toarray(), copied.toarray())
+    with pytest.raises(ValueError, match="copy=False needs a float32 CSR matrix"):
+        ds.downsample(x.astype(np.float64).tocsr(), target, copy=False)
+    with pytest.raises(ValueError, match="copy=False needs a float32 CSR matrix"):
+        ds.downsample(x.toarray(), target, copy=False)
+
+
 def test_bad_input_is_one_clear_error(counts):
     x, target = counts
     with pytest.raises(ValueError, match="item_ids has 3 ids"):

@@ -304,20 +304,38 @@ LEGACY_HEADLINE = {
 }
 
 
+ASV_RATIOS_NOTE = ("Cross-checks, not headlines: each divides two asv medians taken minutes apart (not interleaved), "
+                   "so they move with the machine from run to run; quote the interleaved figures above.")
+
+
+def _samples(a, b) -> str:
+    """How many samples two asv medians rest on, when asv said (``--quick``: one each)."""
+    counts = {int(n) for n in (a, b) if n == n and n is not None}
+    if not counts:
+        return ""
+    n = max(counts)
+    return f"; {n} sample{'s' if n != 1 else ''} each" if len(counts) == 1 else f"; {min(counts)}–{n} samples"
+
+
 def headline(frame: pd.DataFrame) -> list[str]:
     """The two figures the issue asks for, from the asv results (the interleaved probe adds its own)."""
     lines = []
     t = frame[(frame.kind == "time") & (frame.status == "ok")]
+    if "samples" not in t.columns:
+        t = t.assign(samples=None)
     ref = t[(t.workload == "downsample.per_cell") & (t.layer == "reference")]
     for (version, dataset), g in ref.groupby(["scanpy", "dataset"]):
         m = g.set_index("strategy")["median"]
+        n = g.set_index("strategy")["samples"]
         if {"spawn", "reuse"} <= set(m.index):
             spawn, reuse = m["spawn"], m["reuse"]
             lines.append(f"- spawn/reuse, per-cell downsampling, reference kernel, {dataset}, scanpy {version} env: "
-                         f"**{spawn / reuse:.2f}×** ({_fmt(spawn, 'time')} vs {_fmt(reuse, 'time')})")
+                         f"**{spawn / reuse:.2f}×** ({_fmt(spawn, 'time')} vs {_fmt(reuse, 'time')}"
+                         f"{_samples(n['spawn'], n['reuse'])})")
     api = t[t.workload.isin(LEGACY_HEADLINE) & (t.layer == "scanpy") & (t.strategy == "legacy")]
     for (workload, dataset), g in api.groupby(["workload", "dataset"]):
         m = g.set_index("scanpy")["median"]
+        count = g.set_index("scanpy")["samples"]
         new = [v for v in m.index if "a" in v or "rc" in v or v.startswith("1.13")]
         old = [v for v in m.index if v not in new]
         for n in new:
@@ -325,7 +343,7 @@ def headline(frame: pd.DataFrame) -> list[str]:
                 what = LEGACY_HEADLINE[workload]
                 lines.append(f"- legacy path `random_state=0`, {what}, {dataset}: scanpy {n} / {o} = "
                              f"**{m[n] / m[o]:.2f}×** ({_fmt(m[n], 'time')} vs {_fmt(m[o], 'time')}; "
-                             "separate asv runs)")
+                             f"separate asv runs{_samples(count[n], count[o])})")
     return lines
 
 
@@ -353,7 +371,7 @@ def write_report(results_dir: Path, out_dir: Path, probe: dict | None = None) ->
              "`n/a` where the strategy cannot be expressed, `failed` where the call raised.", ""]
     if probe:
         index += ["## Headline (interleaved probe, one run)", "", *probe.get("lines", []), ""]
-    index += ["## From the asv runs", "", *headline(frame), ""]
+    index += ["## From the asv runs", "", ASV_RATIOS_NOTE, "", *headline(frame), ""]
     index += floor_section(frame, probe) + peer.section(out_dir)
     index += ["## Tables", ""]
     for workload in sorted(frame.workload.unique(), key=lambda w: (WORKLOADS.index(w.split(".")[0]), w)):
