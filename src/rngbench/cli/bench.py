@@ -74,7 +74,10 @@ def peer_cmd(versions, turns, only, report) -> None:
     result = peer.run(versions, turns=turns, block=min(10, turns), only=only, out_dir=REPORT_DIR, log=_log)
     for fig in result["figures"]:
         _log(f"{fig['figure']}: scanpy's suite {fig['theirs']['ratio']:.2f}×, rngbench {fig['ours']['ratio']:.2f}×")
-    if report:
+    if report and not job.RESULTS.exists():  # a fresh clone: the table is in peer.json until the main job has run
+        _log(f"wrote {REPORT_DIR / 'peer.json'}; no asv results in {job.RESULTS} yet, so reports/benchmarks/README.md "
+             "gets the peer table when `rngbench bench run` (or `rngbench bench report`) next writes it")
+    elif report:
         _report(_read_probe(REPORT_DIR))
 
 
