@@ -268,13 +268,32 @@ class NumbaBenchmark(_Benchmark):
         self.module.numba_kernel(self.inp, strategy, threads)
 
 
+PROPERTY_METHODS = {
+    "track_threads": "threads", "track_subset": "subset", "track_chunks": "chunks", "track_overlap": "overlap",
+    "track_task_append": "task-append", "track_task_insert": "task-insert",
+}
+"""``track_`` method -> property of :data:`rngbench.keyed.properties.PROPERTIES` (a test checks they match)."""
+
+
+def _track_property(name: str):
+    """One ``track_`` method of :class:`KeyedPropertiesBenchmark`: strategy -> its fraction for property ``name``."""
+
+    def track(self, table, strategy):
+        return table[strategy][name]
+
+    track.__name__ = "track_" + name.replace("-", "_")
+    track.unit = "fraction"
+    return track
+
+
 class KeyedPropertiesBenchmark:
     """The invariance properties of each keyed-stream strategy (:mod:`rngbench.keyed.properties`), as ``track_``.
 
     Measured once per environment in ``setup_cache`` (the property worker
     runs with 4 numba threads) on the deterministic small counts matrix;
     each ``track_`` returns one strategy's value, a fraction (1 = invariant,
-    0 for ``overlap``).
+    0 for ``overlap``).  The ``track_`` methods are made from
+    :data:`PROPERTY_METHODS` (asv finds them as class attributes).
     """
 
     timeout = 600
@@ -284,34 +303,10 @@ class KeyedPropertiesBenchmark:
 
         return properties.measure().to_dict(orient="index")
 
-    def track_threads(self, table, strategy):
-        return table[strategy]["threads"]
 
-    def track_subset(self, table, strategy):
-        return table[strategy]["subset"]
-
-    def track_chunks(self, table, strategy):
-        return table[strategy]["chunks"]
-
-    def track_overlap(self, table, strategy):
-        return table[strategy]["overlap"]
-
-    def track_task_append(self, table, strategy):
-        return table[strategy]["task-append"]
-
-    def track_task_insert(self, table, strategy):
-        return table[strategy]["task-insert"]
-
-    for _method in (track_threads, track_subset, track_chunks, track_overlap, track_task_append, track_task_insert):
-        _method.unit = "fraction"
-    del _method
-
-
-PROPERTY_METHODS = {
-    "track_threads": "threads", "track_subset": "subset", "track_chunks": "chunks", "track_overlap": "overlap",
-    "track_task_append": "task-append", "track_task_insert": "task-insert",
-}
-"""``track_`` method -> property of :data:`rngbench.keyed.properties.PROPERTIES` (a test checks they match)."""
+for _method, _name in PROPERTY_METHODS.items():
+    setattr(KeyedPropertiesBenchmark, _method, _track_property(_name))
+del _method, _name
 
 SETUP_SIZES = (10**3, 10**4, 10**5, 10**6)
 SETUP_OBJECT_PER_ITEM_CAP = 10**5
