@@ -1,7 +1,6 @@
 """downsample: time, peak memory and bit generators created per call, every strategy; the parallel numba kernels."""
 
-from rngbench.bench import datasets, strategies, suite
-from rngbench.bench.workloads import downsample
+from rngbench.bench import suite
 
 suite.prepare_process()
 
@@ -11,7 +10,7 @@ class DownsampleScanpy(suite.CountsGenerators, suite.ScanpyBenchmark):
 
     workload = "downsample"
     param_names = ["dataset", "case", "strategy"]
-    params = [datasets.names(), list(downsample.CASES), list(strategies.NAMES)]
+    params = suite.params(workload)
 
 
 class DownsampleReference(suite.CountsGenerators, suite.ReferenceBenchmark):
@@ -19,7 +18,7 @@ class DownsampleReference(suite.CountsGenerators, suite.ReferenceBenchmark):
 
     workload = "downsample"
     param_names = ["dataset", "case", "strategy"]
-    params = [datasets.names(), list(downsample.CASES), list(strategies.NAMES)]
+    params = suite.params(workload)
 
 
 class DownsampleNumba(suite.NumbaBenchmark):
@@ -27,4 +26,4 @@ class DownsampleNumba(suite.NumbaBenchmark):
 
     workload = "downsample"
     param_names = ["dataset", "case", "strategy", "threads"]
-    params = [datasets.names(), list(downsample.NUMBA_CASES), list(strategies.NUMBA_NAMES), list(suite.THREADS)]
+    params = suite.numba_params(workload)

@@ -1,7 +1,6 @@
 """pca: time and peak memory per call, every strategy."""
 
-from rngbench.bench import datasets, strategies, suite
-from rngbench.bench.workloads import pca
+from rngbench.bench import suite
 
 suite.prepare_process()
 
@@ -11,7 +10,7 @@ class PcaScanpy(suite.ScanpyBenchmark):
 
     workload = "pca"
     param_names = ["dataset", "case", "strategy"]
-    params = [datasets.names(), list(pca.CASES), list(strategies.NAMES)]
+    params = suite.params(workload)
 
 
 class PcaReference(suite.ReferenceBenchmark):
@@ -19,4 +18,4 @@ class PcaReference(suite.ReferenceBenchmark):
 
     workload = "pca"
     param_names = ["dataset", "case", "strategy"]
-    params = [datasets.names(), list(pca.CASES), list(strategies.NAMES)]
+    params = suite.params(workload)

@@ -1,7 +1,6 @@
 """scrublet: time and peak memory per call, every strategy."""
 
-from rngbench.bench import datasets, strategies, suite
-from rngbench.bench.workloads import scrublet
+from rngbench.bench import suite
 
 suite.prepare_process()
 
@@ -11,7 +10,7 @@ class ScrubletScanpy(suite.ScanpyBenchmark):
 
     workload = "scrublet"
     param_names = ["dataset", "case", "strategy"]
-    params = [datasets.names(), list(scrublet.CASES), list(strategies.NAMES)]
+    params = suite.params(workload)
 
 
 class ScrubletReference(suite.ReferenceBenchmark):
@@ -19,4 +18,4 @@ class ScrubletReference(suite.ReferenceBenchmark):
 
     workload = "scrublet"
     param_names = ["dataset", "case", "strategy"]
-    params = [datasets.names(), list(scrublet.CASES), list(strategies.NAMES)]
+    params = suite.params(workload)

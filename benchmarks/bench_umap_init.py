@@ -1,7 +1,6 @@
 """umap_init: time and peak memory per call, every strategy."""
 
-from rngbench.bench import datasets, strategies, suite
-from rngbench.bench.workloads import umap_init
+from rngbench.bench import suite
 
 suite.prepare_process()
 
@@ -11,7 +10,7 @@ class UmapInitScanpy(suite.ScanpyBenchmark):
 
     workload = "umap_init"
     param_names = ["dataset", "case", "strategy"]
-    params = [datasets.names(), list(umap_init.CASES), list(strategies.NAMES)]
+    params = suite.params(workload)
 
 
 class UmapInitReference(suite.ReferenceBenchmark):
@@ -19,4 +18,4 @@ class UmapInitReference(suite.ReferenceBenchmark):
 
     workload = "umap_init"
     param_names = ["dataset", "case", "strategy"]
-    params = [datasets.names(), list(umap_init.CASES), list(strategies.NAMES)]
+    params = suite.params(workload)

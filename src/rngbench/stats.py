@@ -100,6 +100,24 @@ def ratio_interval(numerator: Sequence[float], denominator: Sequence[float], est
     idx_num = rng.integers(0, num.size, size=(resamples, num.size))
     idx_den = idx_num if paired else rng.integers(0, den.size, size=(resamples, den.size))
     boot = func(num[idx_num], axis=1) / func(den[idx_den], axis=1)
+    low, high = _percentiles(boot, level)
+    return RatioInterval(point, low, high, level, estimator, (num.size, den.size), paired)
+
+
+def interval(samples: Sequence[float], estimator: str = DEFAULT_ESTIMATOR, level: float = LEVEL,
+             resamples: int = RESAMPLES, seed: int = 0) -> tuple[float, float, float]:
+    """``(estimator(samples), low, high)``: the same seeded percentile bootstrap for one side alone."""
+    values = np.asarray(samples, dtype=float)
+    func = ESTIMATORS[estimator]
+    point = float(func(values))
+    if values.size < 2:
+        return point, point, point
+    rng = np.random.default_rng(seed)
+    return (point, *_percentiles(func(values[rng.integers(0, values.size, size=(resamples, values.size))], axis=1),
+                                 level))
+
+
+def _percentiles(boot: np.ndarray, level: float) -> tuple[float, float]:
     tail = (1 - level) / 2
     low, high = np.quantile(boot, [tail, 1 - tail])
-    return RatioInterval(point, float(low), float(high), level, estimator, (num.size, den.size), paired)
+    return float(low), float(high)

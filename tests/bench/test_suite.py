@@ -11,7 +11,7 @@ import pandas as pd
 
 from fixtures.paths import REPO
 from rngbench.asvio import driver
-from rngbench.bench import job, strategies, suite
+from rngbench.bench import datasets, job, strategies, suite
 from rngbench.bench import report as bench_report
 from rngbench.bench.workloads import WORKLOADS, workload_module
 
@@ -53,6 +53,7 @@ def test_numba_and_keyed_benchmark_classes_declare_the_thread_and_strategy_param
     names = ast.literal_eval(_assigned(numba_class)["param_names"])
     assert names == suite.NUMBA_PARAM_NAMES == ["dataset", "case", "strategy", "threads"]
     assert suite.numba_params("downsample")[2:] == [list(strategies.NUMBA_NAMES), [1, 2]]
+    assert ast.unparse(_assigned(numba_class)["params"]) == "suite.numba_params(workload)"
     keyed = _classes(REPO / "benchmarks" / "bench_keyed.py")
     assert set(keyed) == {"KeyedProperties", "KeyedSetupCost"}
     assert ast.literal_eval(_assigned(keyed["KeyedProperties"])["param_names"]) == ["strategy"]
@@ -213,3 +214,13 @@ def test_every_workload_module_has_the_protocol_members():
         missing = [m for m in members if not hasattr(module, m)]
         assert missing == [], f"{name} lacks {missing}"
         assert module.NAME == name and module.CASES
+
+
+def test_every_workload_benchmark_takes_its_parameters_from_the_suite():
+    """The benchmark files name no parameter list of their own: ``suite.params`` / ``suite.numba_params`` decide."""
+    for name in WORKLOADS:
+        for cls_name, node in _classes(REPO / "benchmarks" / f"bench_{name}.py").items():
+            helper = "numba_params" if cls_name.endswith("Numba") else "params"
+            assert ast.unparse(_assigned(node)["params"]) == f"suite.{helper}(workload)", cls_name
+            assert ast.literal_eval(_assigned(node)["workload"]) == name
+    assert suite.params("pca") == [datasets.names(), list(workload_module("pca").CASES), list(strategies.NAMES)]

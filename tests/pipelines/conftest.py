@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rngbench.pipelines import catalogue, fingerprint
-from rngbench.pipelines.recorder import write_output
+from rngbench.golden import output as recorder_output
+from rngbench.pipelines import catalogue, digests
 
 PLATFORM = {"machine": "x86_64", "blas_core": "Haswell", "blas_version": "0.3.test", "cpu_vendor": "TestCPU"}
 BASE = {"python": "3.12.1", "numpy": "2.4.4", "numba": "0.68.1", "scipy": "1.18.1", "scikit-learn": "1.9.1",
@@ -27,10 +27,10 @@ def base_arrays(seed: int = 0) -> dict[str, dict[str, np.ndarray]]:
     u, s, vt = np.linalg.svd(xc, full_matrices=False)
     scores = (u[:, :5] * s[:5]).astype(np.float32)
     return {
-        COUNTS: fingerprint.counts(counts),
-        PCA: fingerprint.pca(scores, x),
-        UMAP: fingerprint.embedding(rng.normal(size=(200, 2)).astype(np.float32)),
-        DOUBLETS: fingerprint.doublets(rng.uniform(0, 0.5, 200), 0.25),
+        COUNTS: digests.counts(counts),
+        PCA: digests.pca(scores, x),
+        UMAP: digests.embedding(rng.normal(size=(200, 2)).astype(np.float32)),
+        DOUBLETS: digests.doublets(rng.uniform(0, 0.5, 200), 0.25),
     }
 
 
@@ -46,7 +46,7 @@ def write_recording(folder: Path, versions: dict, parts: dict[str, dict[str, np.
                  "same_twice": True, "same_threads": (noise or {}).get(case_id) is None,
                  "noise": (noise or {}).get(case_id)}
         results.append((entry, p if st == "ok" else {}))
-    return write_output(folder, doc, results)
+    return recorder_output.write(folder, doc, results)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from rngbench.pipelines import attribution, fingerprint
+from rngbench.pipelines import attribution, digests
 from rngbench.pipelines.pairs import Comparer
 from rngbench.pipelines.store import PipelineStore, read_output
 
@@ -19,13 +19,13 @@ def test_change_attributed_to_the_scanpy_step_not_the_numpy_step(tmp_path, recor
     old = add(store, recording(versions=BASE))  # scanpy 1.12.4, numpy 2.4.4
     mid_versions = {**BASE, "numpy": "2.5.5"}
     roundoff = base_arrays()
-    roundoff[UMAP] = fingerprint.embedding(roundoff[UMAP]["coords"] + np.float32(1e-6))
+    roundoff[UMAP] = digests.embedding(roundoff[UMAP]["coords"] + np.float32(1e-6))
     add(store, recording(versions=mid_versions, parts=roundoff))  # numpy step: UMAP moves by roundoff only
     new_parts = base_arrays()
     new_parts[UMAP] = roundoff[UMAP]
     counts = np.random.default_rng(0).poisson(2.0, size=(200, 30)).astype(np.float32)
     counts[:50, 0] += 1  # a quarter of the cells
-    new_parts[COUNTS] = fingerprint.counts(counts)
+    new_parts[COUNTS] = digests.counts(counts)
     new = add(store, recording(versions={**mid_versions, "scanpy": "1.13.0a2"}, parts=new_parts,
                                status={DOUBLETS: "raises"}))
     comparer = Comparer(store)

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from rngbench.pipelines import catalogue, classify, fingerprint
+from rngbench.golden.blob import value_digest
+from rngbench.pipelines import catalogue, classify, digests
 from rngbench.pipelines.classify import Side, compare
-from rngbench.streams.blob import value_digest
 
 
 def side(parts, status="ok", noise=None):
@@ -14,7 +14,7 @@ def side(parts, status="ok", noise=None):
 
 def test_identical_counts():
     x = np.random.default_rng(1).poisson(3, (50, 20))
-    assert compare("counts", side(fingerprint.counts(x)), side(fingerprint.counts(x.copy()))).kind == "identical"
+    assert compare("counts", side(digests.counts(x)), side(digests.counts(x.copy()))).kind == "identical"
 
 
 def test_changed_counts_report_the_fraction_of_cells():
@@ -22,7 +22,7 @@ def test_changed_counts_report_the_fraction_of_cells():
     y = x.copy()
     y[[3, 7, 11], 0] += 1
     y[20, :] = y[20, ::-1]  # same total, other genes: still a different cell
-    out = compare("counts", side(fingerprint.counts(x)), side(fingerprint.counts(y)))
+    out = compare("counts", side(digests.counts(x)), side(digests.counts(y)))
     assert out.kind == "changed"
     assert out.measures["cells_differ"] == pytest.approx(4 / 50)
 
@@ -31,11 +31,11 @@ def test_cell_hashes_ignore_the_sparse_format_but_not_the_gene():
     import scipy.sparse as sp
 
     x = np.random.default_rng(2).poisson(1, (30, 10))
-    assert np.array_equal(fingerprint.cell_hashes(sp.csr_matrix(x)), fingerprint.cell_hashes(sp.csc_matrix(x)))
+    assert np.array_equal(digests.cell_hashes(sp.csr_matrix(x)), digests.cell_hashes(sp.csc_matrix(x)))
     moved = x.copy()
     moved[0] = np.roll(moved[0], 1)
     if not np.array_equal(moved[0], x[0]):
-        assert fingerprint.cell_hashes(moved)[0] != fingerprint.cell_hashes(x)[0]
+        assert digests.cell_hashes(moved)[0] != digests.cell_hashes(x)[0]
 
 
 def _pca_parts(noise=0.0, rotate=0.0, seed=0):
@@ -47,7 +47,7 @@ def _pca_parts(noise=0.0, rotate=0.0, seed=0):
     if rotate:  # mix component 4 with the 5th direction: a different subspace by `rotate` radians
         w[:, 3] = np.cos(rotate) * vt[3] + np.sin(rotate) * vt[4]
     w = w + noise * rng.normal(size=w.shape)
-    return fingerprint.pca((xc @ w).astype(np.float32), x)
+    return digests.pca((xc @ w).astype(np.float32), x)
 
 
 def test_pca_within_tolerance_for_roundoff_sized_noise():
@@ -70,12 +70,12 @@ def test_pca_rotated_subspace_is_changed_by_its_principal_angle():
     assert out.measures["max_abs"] == pytest.approx(np.abs(a[:, 3] - b[:, 3]).max(), rel=1e-5)
 
 
-def test_pca_fingerprint_is_invariant_to_component_signs():
+def test_pca_digest_is_invariant_to_component_signs():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(100, 8))
     scores = rng.normal(size=(100, 4)).astype(np.float32)
     flipped = scores * np.array([-1, 1, -1, -1], dtype=np.float32)
-    a, b = fingerprint.pca(scores, x), fingerprint.pca(flipped, x)
+    a, b = digests.pca(scores, x), digests.pca(flipped, x)
     for part in a:
         assert value_digest(a[part]) == value_digest(b[part]), part
     assert not np.array_equal(scores, flipped)
@@ -100,19 +100,19 @@ def test_doublets_count_flipped_calls():
     scores = np.linspace(0, 0.5, 101)
     moved = scores.copy()
     moved[[49, 50]] += 0.02  # 0.245 -> 0.265 and 0.25 -> 0.27: two cells cross the 0.25 threshold
-    out = compare("doublets", side(fingerprint.doublets(scores, 0.25)), side(fingerprint.doublets(moved, 0.25)))
+    out = compare("doublets", side(digests.doublets(scores, 0.25)), side(digests.doublets(moved, 0.25)))
     assert out.kind == "changed"
     assert out.measures["flipped_calls"] == 2
     assert out.measures["max_abs"] == pytest.approx(0.02)
 
 
 def test_absent_raises_and_noise():
-    parts = fingerprint.doublets(np.linspace(0, 0.5, 11), 0.25)
+    parts = digests.doublets(np.linspace(0, 0.5, 11), 0.25)
     assert compare("doublets", side(parts), Side("absent")).kind == "absent"
     assert compare("doublets", side(parts), Side("n/a")).kind == "absent"
     assert compare("doublets", Side("n/a"), Side("n/a")).kind == "n/a"
     assert compare("doublets", side(parts), Side("raises", "ValueError: x")).kind == "raises"
-    moved = fingerprint.doublets(np.linspace(0, 0.5, 11) - 0.001, 0.25)  # no call crosses 0.25
+    moved = digests.doublets(np.linspace(0, 0.5, 11) - 0.001, 0.25)  # no call crosses 0.25
     assert compare("doublets", side(parts), side(moved)).kind == "changed"
     noisy = side(moved, noise={"max_abs": 0.001})
     assert compare("doublets", side(parts), noisy).kind == "nondeterministic"
@@ -125,7 +125,7 @@ def test_every_kind_has_a_tolerance_and_measures():
 
 def test_noise_does_not_excuse_flipped_calls():
     scores = np.linspace(0, 0.5, 11)
-    a = side(fingerprint.doublets(scores, 0.25))
-    b = side(fingerprint.doublets(scores + 0.001, 0.25), noise={"max_abs": 0.001, "flipped_calls": 0})
+    a = side(digests.doublets(scores, 0.25))
+    b = side(digests.doublets(scores + 0.001, 0.25), noise={"max_abs": 0.001, "flipped_calls": 0})
     out = compare("doublets", a, b)
     assert out.kind == "changed" and out.measures["flipped_calls"] == 1

@@ -4,7 +4,7 @@ import numpy as np
 from click.testing import CliRunner
 
 from rngbench.cli import main
-from rngbench.pipelines import fingerprint
+from rngbench.pipelines import digests
 
 from .conftest import BASE, COUNTS, PCA, PLATFORM, base_arrays
 
@@ -31,7 +31,7 @@ def test_check_passes_on_the_same_results(tmp_path, recording):
 def test_check_fails_on_changed_counts(tmp_path, recording):
     root = store_with(tmp_path, recording)
     parts = base_arrays()
-    parts[COUNTS] = fingerprint.counts(np.ones((200, 30)))
+    parts[COUNTS] = digests.counts(np.ones((200, 30)))
     code, out = run("check", "--store", root, "--recorded", recording(parts=parts))
     assert code == 1
     assert "1 failing" in out
@@ -45,7 +45,7 @@ def test_check_on_another_platform_fails_only_on_exact_outputs(tmp_path, recordi
     code, out = run("check", "--store", root, "--recorded", recording(parts=parts, platform=other))
     assert code == 0, out
     assert "changed" in out
-    parts[COUNTS] = fingerprint.counts(np.ones((200, 30)))
+    parts[COUNTS] = digests.counts(np.ones((200, 30)))
     code, _ = run("check", "--store", root, "--recorded", recording(parts=parts, platform=other))
     assert code == 1
 
@@ -94,7 +94,7 @@ def test_missing_interpreter_is_one_line(tmp_path, monkeypatch):
 def test_attribute_names_the_step(tmp_path, recording):
     root = tmp_path / "store"
     parts = base_arrays()
-    parts[COUNTS] = fingerprint.counts(np.ones((200, 30)))
+    parts[COUNTS] = digests.counts(np.ones((200, 30)))
     for versions, p in ((BASE, base_arrays()), ({**BASE, "numpy": "2.5.5"}, base_arrays()),
                         ({**BASE, "numpy": "2.5.5", "scanpy": "1.13.0a2"}, parts)):
         assert run("ingest", "--store", root, recording(versions=versions, parts=p))[0] == 0

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from rngbench.pipelines import fingerprint, matrix, report
+from rngbench.pipelines import digests, matrix, report
 from rngbench.pipelines.store import PipelineStore, read_output
 
 from .conftest import COUNTS, UMAP, base_arrays
@@ -19,7 +19,7 @@ def test_report_answers_and_schema(tmp_path, recording):
     for label, parts in (("sc1.12-np2.5", base_arrays()), ("sc1.13-np2.5", None)):
         if parts is None:
             parts = base_arrays()
-            parts[COUNTS] = fingerprint.counts(np.zeros((200, 30)))
+            parts[COUNTS] = digests.counts(np.zeros((200, 30)))
         doc, arrays = read_output(recording(versions=versions(label), parts=parts))
         store.add(doc, arrays)
     paths = report.write(store, tmp_path / "out", None)

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from rngbench.pipelines.cas import StoreError
+from rngbench.golden.store import StoreError
 from rngbench.pipelines.store import PipelineStore, read_output
 
 from .conftest import BASE, COUNTS, UMAP, base_arrays
@@ -22,9 +22,9 @@ def test_environments_that_agree_share_records_and_blobs(tmp_path, recording):
     b = add(store, recording(versions={**BASE, "numpy": "2.5.5"}))
     assert a != b and store.environments() == sorted([a, b])
     assert store.manifest(a)["records"] == store.manifest(b)["records"]
-    assert len(store.cas.records()) == 4
+    assert len(store.records()) == 4
     assert store.verify() == []
-    side = store.side(store.records(a)[UMAP])
+    side = store.side(store.records_of(a)[UMAP])
     assert side.parts["coords"][1].shape == (200, 2)  # every value comes back, not a sample
 
 
@@ -59,11 +59,15 @@ def test_tampering_is_found(tmp_path, recording, target):
     assert problems and all("\n" not in p for p in problems)
 
 
-def test_half_written_environment_is_not_listed(tmp_path, recording):
+def test_half_written_environment_is_debris_the_next_writer_removes(tmp_path, recording):
     store = PipelineStore(tmp_path / "store")
     add(store, recording())
-    (tmp_path / "store" / "manifests" / "stray.json").write_text("{}")
-    assert any("not listed in INDEX" in p for p in PipelineStore(tmp_path / "store").verify())
+    stray = tmp_path / "store" / "manifests" / "stray.json"
+    stray.write_text("{}")
+    assert PipelineStore(tmp_path / "store").verify() == []
+    assert any("stray.json" in p and "not listed in INDEX" in p for p in PipelineStore(tmp_path / "store").debris())
+    add(store, recording(versions={**BASE, "numpy": "2.5.5"}))
+    assert not stray.exists() and store.debris() == []
 
 
 def test_refuses_another_catalogue(tmp_path, recording):
@@ -78,13 +82,13 @@ def test_refuses_another_catalogue(tmp_path, recording):
 def test_counts_stored_as_cell_hashes(tmp_path, recording):
     store = PipelineStore(tmp_path / "store")
     name = add(store, recording())
-    cells = store.side(store.records(name)[COUNTS]).parts["cells"][1]
+    cells = store.side(store.records_of(name)[COUNTS]).parts["cells"][1]
     assert cells.dtype == np.uint64 and cells.shape == (200,)
     assert np.array_equal(cells, base_arrays()[COUNTS]["cells"])
 
 
 def test_noise_measured_in_any_environment_explains_a_difference(tmp_path, recording):
-    from rngbench.pipelines import fingerprint
+    from rngbench.pipelines import digests
     from rngbench.pipelines.pairs import Comparer
 
     from .conftest import DOUBLETS
@@ -92,7 +96,7 @@ def test_noise_measured_in_any_environment_explains_a_difference(tmp_path, recor
     store = PipelineStore(tmp_path / "store")
     a = add(store, recording())
     moved = base_arrays()
-    moved[DOUBLETS] = fingerprint.doublets(moved[DOUBLETS]["scores"] + 0.001, 0.25)
+    moved[DOUBLETS] = digests.doublets(moved[DOUBLETS]["scores"] + 0.001, 0.25)
     b = add(store, recording(versions={**BASE, "numpy": "2.5.5"}, parts=moved))
     assert Comparer(store).outcome(a, b, DOUBLETS).kind == "changed"
     noisy = {DOUBLETS: {"threads": {"max_abs": 0.001, "flipped_calls": 0}}}

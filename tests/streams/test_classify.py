@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rngbench.streams import blob as blobs
+from rngbench.golden import blob as blobs
 from rngbench.streams.classify import classify
 from rngbench.streams.store import build_record
 

@@ -7,7 +7,7 @@ import pytest
 
 from fixtures.known_answers import KAT_FILES, kat_case, read_kat
 from fixtures.paths import COMMITTED_STORE
-from rngbench.streams.blob import fingerprints
+from rngbench.golden.blob import fingerprints
 from rngbench.streams.recorder import record
 from rngbench.streams.store import Store
 

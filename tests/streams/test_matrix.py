@@ -112,8 +112,8 @@ def test_interrupted_matrix_resumes_without_redoing(tmp_path, recorded, monkeypa
 
 
 def test_interrupt_inside_a_store_write_leaves_no_half_release(tmp_path, recorded, monkeypatch):
-    """Killed between writing blobs and writing the manifest: the release is simply not there."""
-    from rngbench.streams import store as store_module
+    """Interrupted between writing blobs and committing INDEX: the release is simply not there."""
+    from rngbench.golden import store as store_module
     from rngbench.streams.store import read_recorder_output
 
     store = Store(tmp_path / "stream_fixtures")
@@ -121,7 +121,7 @@ def test_interrupt_inside_a_store_write_leaves_no_half_release(tmp_path, recorde
     real_write_text = store_module.atomic.write_text
 
     def dies_on_manifest(path, text):
-        if "releases" in str(path):
+        if Path(path).name == "INDEX":
             raise KeyboardInterrupt
         real_write_text(path, text)
 

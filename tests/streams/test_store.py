@@ -71,11 +71,13 @@ def test_edited_records_file_is_found(store_copy):
     assert any("records.jsonl" in p for p in Store(store_copy).verify())
 
 
-def test_unlisted_manifest_is_found(store_copy):
+def test_unlisted_manifest_is_debris(store_copy):
     manifest = next((store_copy / "releases").glob("*.json"))
     (store_copy / "releases" / "0.0.1.json").write_bytes(manifest.read_bytes())
-    problems = Store(store_copy).verify()
-    assert any("0.0.1.json" in p and "not listed" in p for p in problems)
+    assert Store(store_copy).verify() == []
+    assert any("0.0.1.json" in p and "not listed" in p for p in Store(store_copy).debris())
+    Store(store_copy).sweep()
+    assert not (store_copy / "releases" / "0.0.1.json").exists()
 
 
 @pytest.mark.parametrize("version,message", [
@@ -100,7 +102,7 @@ def test_blob_replaced_by_another_valid_blob_is_found(store_copy):
     """A well-formed blob under the wrong name (hand-edited store) is caught by its hash, not by a decode error."""
     import numpy as np
 
-    from rngbench.streams import blob as blobs
+    from rngbench.golden import blob as blobs
 
     victim = next((store_copy / "blobs").rglob("*.z"))
     victim.write_bytes(blobs.encode(np.arange(10)))

@@ -5,3 +5,6 @@
 ``benchmarks/bench_*.py``), ``job`` (the main job: environments, asv runs),
 ``probe`` (the headline ratios, interleaved), ``report`` (``reports/benchmarks/``).
 """
+
+# Other wings may import: the inputs, the strategies and the workloads (tests/golden/test_wings.py).
+__all__: list[str] = ["datasets", "strategies", "workloads"]

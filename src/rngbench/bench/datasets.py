@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from rngbench import paths
 from rngbench.util import atomic
 
 FORMAT = 1  # bump when what load() returns changes: old cache files are then ignored
@@ -236,7 +237,7 @@ def warmup_data(n_cells: int = 300):
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("RNGBENCH_CACHE") or Path.home() / ".cache" / "rngbench") / "data"
+    return paths.cache_dir() / "data"
 
 
 def _build(name: str):

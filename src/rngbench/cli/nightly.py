@@ -82,18 +82,9 @@ def nightly(only, series, list_series, matrix_path, budgets_path, results, out, 
 
 
 def _record_streams(store_path: Path, jobs: int) -> None:
-    """Every numpy release (pre-releases too) the golden store lacks, via the stream matrix."""
-    from rngbench import envs
+    """Every numpy release (pre-releases too) the golden store lacks, via the one stream-recording driver."""
+    from rngbench.cli.console import run_with_progress
     from rngbench.streams import matrix as mx
-    from rngbench.streams.store import Store
 
-    store = Store(store_path)
-    try:
-        todo, done, _ = mx.plan(mx.fetch_index(), store, envs.find_interpreters(), pre=True)
-    except mx.MatrixError as exc:  # the stream matrix's errors are not RngbenchErrors (yet)
-        fail(str(exc))
-    console.print(f"golden store: {len(done)} releases stored, {len(todo)} to record")
-    failed = mx.run(todo, store, workers=jobs,
-                    on_done=lambda v, e: console.print(f"[red]{e}" if e else f"recorded numpy {v}"))
-    if failed:
-        fail(f"{len(failed)} numpy releases failed to record ({', '.join(failed)}); rerun to retry them")
+    mx.record_missing(store_path, versions=None, pre=True, jobs=jobs, say=console.print,
+                      drive=lambda total, run: run_with_progress(total, "numpy", "numpy releases", run))

@@ -15,6 +15,7 @@ import click
 
 from rngbench import envs
 from rngbench.cli.console import echo_written, run_with_progress
+from rngbench.cli.stores import add_verify, open_store
 
 DEFAULT_STORE = Path("stream_fixtures/pipelines")
 DEFAULT_REPORT = Path("reports/pipelines")
@@ -34,12 +35,10 @@ store_option = click.option("--store", "store_path", type=click.Path(path_type=P
                             show_default=True, help="The result-golden store.")
 
 
-def _open_store(path: Path, must_exist: bool = True):
+def _open_store(path: Path, must_exist: bool = True, verified: bool = False):
     from rngbench.pipelines.store import PipelineStore
 
-    if must_exist and not (path / "INDEX").is_file():
-        fail(f"no result-golden store at {path} (run from the repository root or pass --store)")
-    return PipelineStore(path)
+    return open_store(PipelineStore, path, verified=verified, must_exist=must_exist)
 
 
 @click.group()
@@ -76,19 +75,6 @@ def matrix(store_path: Path, labels: tuple[str, ...], jobs: int, list_only: bool
 
 @pipelines.command()
 @store_option
-def verify(store_path: Path) -> None:
-    """Check every store file against its hash; exit 1 with one line per problem."""
-    store = _open_store(store_path)
-    problems = store.verify()
-    for line in problems[:20]:
-        click.echo(f"error: {line}", err=True)
-    if problems:
-        sys.exit(1)
-    click.echo(f"store intact: {len(store.environments())} environments, {len(store.cas.records())} distinct records")
-
-
-@pipelines.command()
-@store_option
 @click.option("--against", default=None, help="A stored environment (name or matrix label); default: the closest.")
 @click.option("--dataset", "datasets", multiple=True, help="Record only these datasets (default: all).")
 @click.option("--recorded", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
@@ -98,20 +84,17 @@ def check(store_path: Path, against: str | None, datasets: tuple[str, ...], reco
     from rich.table import Table
 
     from rngbench.cli.console import console as _console
+    from rngbench.golden.store import StoreError
     from rngbench.pipelines import catalogue
     from rngbench.pipelines import check as checking
-    from rngbench.pipelines.cas import StoreError
     from rngbench.pipelines.matrix import MatrixError
     from rngbench.pipelines.report import _main_measure
 
     unknown = [d for d in datasets if d not in catalogue.DATASETS]
     if unknown:
         fail(f"unknown dataset {', '.join(unknown)} (known: {', '.join(catalogue.DATASETS)})")
-    store = _open_store(store_path)
+    store = _open_store(store_path, verified=True)
     try:
-        problems = store.verify()
-        if problems:
-            fail(f"the store is damaged: {problems[0]} (`rngbench pipelines verify` lists all)")
         if against:
             checking.resolve(store, against)  # before minutes of recording
         installed = (checking.load_recorded(recorded) if recorded else
@@ -148,14 +131,11 @@ def check(store_path: Path, against: str | None, datasets: tuple[str, ...], reco
               help="The stream store's changes.json, linked from numpy steps.")
 def report(store_path: Path, outdir: Path, stream_changes: Path) -> None:
     """Write reports/pipelines/: README.md, heatmap.png and changes.json."""
-    from rngbench.pipelines.cas import StoreError
+    from rngbench.golden.store import StoreError
     from rngbench.pipelines.report import write
 
-    store = _open_store(store_path)
+    store = _open_store(store_path, verified=True)
     try:
-        problems = store.verify()
-        if problems:
-            fail(f"the store is damaged: {problems[0]} (`rngbench pipelines verify` lists all)")
         paths = write(store, outdir, stream_changes)
     except StoreError as exc:
         fail(str(exc))
@@ -181,8 +161,8 @@ def record(outdir: Path, datasets: tuple[str, ...]) -> None:
 @click.argument("recorded", type=click.Path(path_type=Path, exists=True, file_okay=False))
 def ingest(store_path: Path, recorded: Path) -> None:
     """Add a recorder output directory to the store (under its file lock)."""
+    from rngbench.golden.store import StoreError
     from rngbench.pipelines import matrix as mx
-    from rngbench.pipelines.cas import StoreError
 
     try:
         name = mx.ingest(_open_store(store_path, must_exist=False), recorded)
@@ -198,12 +178,12 @@ def ingest(store_path: Path, recorded: Path) -> None:
 def attribute(store_path: Path, before: str, after: str) -> None:
     """Every case that differs from BEFORE to AFTER (stored names or matrix labels) and the package step(s) that
     changed it, through stored environments that change one package at a time."""
+    from rngbench.golden.store import StoreError
     from rngbench.pipelines import attribution
-    from rngbench.pipelines.cas import StoreError
     from rngbench.pipelines.pairs import Comparer
     from rngbench.pipelines.report import labels
 
-    store = _open_store(store_path)
+    store = _open_store(store_path, verified=True)
     by_label = {lab: name for name, lab in labels(store).items()}
     try:
         names = [by_label.get(x, x) for x in (before, after)]
@@ -221,3 +201,6 @@ def attribute(store_path: Path, before: str, after: str) -> None:
         where = "; ".join(s["step"] for s in item["steps"]) or "no single step (changes cancel or combine)"
         click.echo(f"{item['case']}: {item['kind']} {measures} <- {where}")
     click.echo(f"{len(found)} case(s) not identical, {sum(i['difference'] for i in found)} of them changed")
+
+
+add_verify(pipelines, store_option, _open_store)

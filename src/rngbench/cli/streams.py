@@ -1,12 +1,8 @@
-"""``rngbench streams ...``: the golden-stream store (stream_fixtures/) and NEP 19 verdicts.
-
-Moved here verbatim from the old flat ``cli.py`` (issue 9); the streams wing is being reworked for issue 8.
-"""
+"""``rngbench streams ...``: the golden-stream store (stream_fixtures/) and NEP 19 verdicts."""
 
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import time
 from pathlib import Path
@@ -14,17 +10,13 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from rngbench import envs
 from rngbench.cli.console import console as terminal
 from rngbench.cli.console import echo_written, run_with_progress
+from rngbench.cli.stores import add_verify, open_store
 from rngbench.errors import fail
 
 DEFAULT_STORE = Path("stream_fixtures")
 DEFAULT_STREAMS_REPORT = Path("reports/streams")
-
-
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
 
 
 @click.group()
@@ -37,52 +29,10 @@ store_option = click.option("--store", "store_path", type=click.Path(path_type=P
 
 
 def _store(path: Path, *, verified: bool = False):
-    """The store at ``path``; with ``verified``, only if it passes the same integrity gate as `streams verify`
-    (a truncated INDEX must not silently shift which release is "newest")."""
+    """The store at ``path``; with ``verified``, only if it passes the same integrity gate as `streams verify`."""
     from rngbench.streams.store import Store
 
-    if path.exists() and not path.is_dir():
-        fail(f"{path} is a file, not a store")
-    if not path.is_dir():
-        fail(f"no store at {path} (run from the repository root or pass --store)")
-    store = Store(path)
-    if verified:
-        problems = store.verify()
-        if problems:
-            more = f" (and {len(problems) - 1} more: `rngbench streams verify`)" if len(problems) > 1 else ""
-            fail(f"the store is damaged: {problems[0]}{more}")
-    return store
-
-
-def _writable_store(path: Path, *, create: bool):
-    """A store we are about to write: checked before any long work (a file, a read-only folder, a missing store)."""
-    from rngbench.streams.store import Store
-
-    if path.exists() and not path.is_dir():
-        fail(f"{path} is a file, not a store")
-    if not path.exists() and not create:
-        fail(f"no store at {path} (pass --create to start a new one)")
-    existing = path
-    while not existing.exists():
-        existing = existing.parent
-    if not os.access(existing, os.W_OK | os.X_OK):
-        fail(f"{existing} is not writable")
-    return Store(path)
-
-
-@streams.command()
-@store_option
-def verify(store_path: Path) -> None:
-    """Check every store file against its checksum; exit 1 on any corruption."""
-    store = _store(store_path)
-    problems = store.verify()
-    if problems:
-        for line in problems[:20]:
-            click.echo(f"error: {line}", err=True)
-        if len(problems) > 20:
-            click.echo(f"error: … and {len(problems) - 20} more", err=True)
-        sys.exit(1)
-    click.echo(f"store intact: {len(store.releases())} releases, {len(store.records())} distinct records")
+    return open_store(Store, path, verified=verified)
 
 
 @streams.command()
@@ -168,30 +118,10 @@ def report(store_path: Path, outdir: Path) -> None:
 @click.option("--pre/--no-pre", default=False, help="Include pre-releases.")
 def matrix(store_path: Path, versions: tuple[str, ...], jobs: int, pre: bool) -> None:
     """Record every numpy release from 1.16.0 on (or only VERSIONS) that the store lacks."""
-    from packaging.version import InvalidVersion, Version
-
     from rngbench.streams import matrix as mx
 
-    for version in versions:
-        try:
-            Version(version)
-        except InvalidVersion:
-            fail(f"{version!r} is not a numpy version")
-    signal.signal(signal.SIGTERM, _interrupt)  # a cancelled CI job cleans up like Ctrl-C
-    store = _writable_store(store_path, create=True)
-    interpreters = envs.find_interpreters()
-    if not interpreters:
-        fail("no Python interpreter found (searched pyenv's versions/, $PYENV_ROOT, python3.N and python3 on PATH)")
-    try:
-        index = mx.fetch_index()
-        todo, done, unusable = mx.plan(index, store, interpreters, versions=list(versions) or None, pre=pre)
-    except (mx.MatrixError, envs.EnvError) as exc:
-        fail(str(exc))
-    for version in unusable:
-        click.echo(f"warning: numpy {version}: no installed Python has a wheel for it; skipped", err=True)
-    click.echo(f"{len(done)} releases already stored, {len(todo)} to record with {jobs} workers")
-    run_with_progress(len(todo), "numpy", "releases",
-                      lambda on_done: mx.run(todo, store, workers=jobs, on_done=on_done))
+    store = mx.record_missing(store_path, versions=list(versions), pre=pre, jobs=jobs, say=click.echo,
+                              drive=lambda total, run: run_with_progress(total, "numpy", "releases", run))
     click.echo(f"store holds {len(store.releases())} releases")
 
 
@@ -215,16 +145,17 @@ def ingest(store_path: Path, recorded: Path, create: bool) -> None:
     A release the store lacks is added whole; for a stored release the output becomes a platform variant
     (only its platform-dependent cases may differ from the stored reference).
     """
+    from rngbench.streams.matrix import writable_store
     from rngbench.streams.recorder import catalogue
     from rngbench.streams.store import StoreError, read_recorder_output
 
-    store = _writable_store(store_path, create=create)
+    store = writable_store(store_path, create=create)
     try:
         doc, cases = read_recorder_output(recorded)
         if doc["catalogue"] != catalogue.digest():
             fail(f"{recorded} was recorded from another catalogue "
                  f"({doc['catalogue']}, this one is {catalogue.digest()})")
-        if doc["env"]["numpy"] in store.releases():
+        if doc["env"].get("numpy") in store.releases():
             version, pid = store.add_variant(doc, cases)
             click.echo(f"stored platform {pid} of numpy {version}")
             return
@@ -232,3 +163,6 @@ def ingest(store_path: Path, recorded: Path, create: bool) -> None:
     except StoreError as exc:
         fail(str(exc))
     click.echo(f"stored numpy {version}")
+
+
+add_verify(streams, store_option, _store)

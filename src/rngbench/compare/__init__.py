@@ -5,3 +5,6 @@ interleaving engine and its worker protocol), ``significance`` (asv's test,
 the marks), ``run`` (a whole comparison), ``calibrate`` (A/A runs),
 ``comment`` (the pull-request comment).
 """
+
+# Other wings may import: the interleaving engine and what BASE and HEAD mean (tests/golden/test_wings.py).
+__all__: list[str] = ["interleave", "sides"]

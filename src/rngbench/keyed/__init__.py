@@ -12,3 +12,6 @@ not on the thread count, the other items, chunking, or the order of sub-tasks.
 - :mod:`.properties`  invariance properties measured per strategy
 - :mod:`.timing`      interleaved timing with bootstrap intervals (``scripts/measure_keyed.py``)
 """
+
+# Other wings may import: the kernels, keys, properties and strategies (tests/golden/test_wings.py).
+__all__: list[str] = ["downsample", "keys", "properties", "streams"]

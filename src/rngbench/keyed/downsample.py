@@ -1,6 +1,6 @@
 """Per-cell downsampling in parallel numba, with the stream of each cell chosen by a keyed strategy.
 
-Same semantics as rngbench's reference kernel (``rngbench.workloads.downsample``):
+Same semantics as rngbench's reference kernel (``rngbench.bench.workloads.downsample``):
 every cell whose total is over ``target`` gets ``target`` of its counts drawn
 without replacement.  The draw is exactly ``Generator.choice(total, target,
 replace=False)`` -- numpy's Floyd sampling with a final shuffle for small

@@ -42,16 +42,11 @@ def interleaved(variants: dict[str, Callable[[], object]], rounds: int, progress
     return {n: np.asarray(s) for n, s in samples.items()}
 
 
-def _interval(values: np.ndarray) -> tuple[float, float]:
-    tail = (1 - CONFIDENCE) / 2
-    return float(np.quantile(values, tail)), float(np.quantile(values, 1 - tail))
-
-
 def median(samples: np.ndarray, seed: int = 0) -> Estimate:
-    """The median and a percentile-bootstrap interval for it."""
-    rng = np.random.default_rng(seed)
-    boot = np.median(rng.choice(samples, size=(RESAMPLES, samples.size)), axis=1)
-    return Estimate(float(np.median(samples)), *_interval(boot))
+    """The median and its percentile-bootstrap interval (``rngbench.stats``, the one bootstrap)."""
+    from rngbench import stats
+
+    return Estimate(*stats.interval(samples, "median", level=CONFIDENCE, resamples=RESAMPLES, seed=seed))
 
 
 def ratio(numerator: np.ndarray, denominator: np.ndarray, seed: int = 0) -> Estimate:

@@ -1,8 +1,8 @@
 """What the result goldens record, as data: workloads, strategies, datasets, output kinds and tolerances.
 
 Every case is ``dataset:workload.case:layer:strategy`` -- the benchmark
-suite's own workloads (``rngbench.workloads``) and strategies
-(``rngbench.strategies``), run through scanpy's public API (``scanpy`` layer)
+suite's own workloads (``rngbench.bench.workloads``) and strategies
+(``rngbench.bench.strategies``), run through scanpy's public API (``scanpy`` layer)
 and through rngbench's reference kernels (``reference`` layer).  What is
 recorded of an output depends on its *kind*:
 
@@ -27,7 +27,7 @@ FORMAT = 1  # bump when what a recording holds changes: every environment is the
 
 DATASETS = ("pbmc68k_reduced", "synthetic_10k")
 LAYERS = ("scanpy", "reference")
-STRATEGIES = {  # scanpy's API can express only legacy and Generator (rngbench.strategies says why)
+STRATEGIES = {  # scanpy's API can express only legacy and Generator (rngbench.bench.strategies says why)
     "scanpy": ("legacy", "Generator"),
     "reference": ("legacy", "Generator", "spawn", "reuse"),
 }
@@ -36,7 +36,7 @@ PCA_COMPONENTS = 10  # the suite times 50; 10 keep the store small and the subsp
 
 @dataclass(frozen=True)
 class Workload:
-    module: str  # rngbench.workloads.<module>
+    module: str  # rngbench.bench.workloads.<module>
     cases: tuple[str, ...]
     kind: str  # counts | pca | embedding | doublets
     numpy_methods: tuple[str, ...]  # numpy.random methods the seeded path draws from (links to the stream store)

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from rngbench.golden.store import StoreError
 from rngbench.pipelines import catalogue
-from rngbench.pipelines.cas import StoreError
 from rngbench.pipelines.classify import Outcome, Side, compare
 from rngbench.pipelines.store import DEFINING, PipelineStore, read_output
 from rngbench.streams.recorder import fingerprint as platform_fingerprint
@@ -118,7 +118,7 @@ def run_check(store: PipelineStore, installed: Installed, against: str | None = 
     golden, differing = choose_golden(store, installed, against)
     manifest = store.manifest(golden)
     same_platform = manifest["platform_id"] == installed.platform_id
-    records = store.records(golden)
+    records = store.records_of(golden)
     recorded = [e["id"] for e in installed.doc["cases"]]
     rows = []
     for cid in recorded:

@@ -11,12 +11,12 @@ them with whatever anndata it has.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
+from rngbench import paths
 from rngbench.util import atomic
 
 _SPARSE = ("X", "lognorm", "connectivities", "distances")
@@ -76,4 +76,4 @@ def load(path: Path):
 
 def folder() -> Path:
     """Where the exported arrays live (beside rngbench's dataset cache)."""
-    return Path(os.environ.get("RNGBENCH_CACHE") or Path.home() / ".cache" / "rngbench") / "pipeline-inputs"
+    return paths.cache_dir() / "pipeline-inputs"

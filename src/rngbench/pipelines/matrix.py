@@ -12,22 +12,21 @@ minutes with one worker; every environment is built by
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from rngbench import envs
+from rngbench import envs, paths
+from rngbench.envs import runner
+from rngbench.envs.runner import MatrixError
 from rngbench.pipelines import inputs as pipeline_inputs
-from rngbench.pipelines.cas import StoreError
 from rngbench.pipelines.store import DEFINING, PipelineStore, read_output
-from rngbench.streams.matrix import scratch_dir
-from rngbench.util.lock import hold_lock
+
+__all__ = ["BY_LABEL", "MATRIX", "EnvSpec", "MatrixError", "export_inputs", "ingest", "plan", "run", "run_recorder",
+           "select"]
 
 SRC = Path(__file__).resolve().parents[2]  # put on PYTHONPATH in every environment: the recorder is rngbench's
 RECORD_TIMEOUT = 1200  # seconds
-LOCK = ".lock"  # inside the store, ignored by git (stream_fixtures/pipelines/.gitignore)
 COMMON = {"numba": "0.68.1", "scipy": "1.18.1", "scikit-learn": "1.9.1", "umap-learn": "0.5.12"}
 
 
@@ -66,14 +65,6 @@ MATRIX = (
     spec("default", "1.13.0a2", "2.5.5", python="3.13"),  # .venv's stack: `pipelines check` compares with it
 )
 BY_LABEL = {s.label: s for s in MATRIX}
-
-
-class MatrixError(Exception):
-    """One-line reason an environment could not be recorded."""
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("RNGBENCH_CACHE") or Path.home() / ".cache" / "rngbench")
 
 
 def select(labels: list[str]) -> list[EnvSpec]:
@@ -119,39 +110,21 @@ def record_env(s: EnvSpec, python: envs.Interpreter, workdir: Path, inputs_dir: 
 
 
 def ingest(store: PipelineStore, outdir: Path, expected: EnvSpec | None = None) -> str:
-    """Add a recorder output under the store's file lock; checks the environment is the one asked for."""
+    """Add a recorder output (the store takes its writer lock); checks the environment is the one asked for."""
     doc, arrays = read_output(outdir)
     if expected is not None:
         wrong = {p: doc["env"].get(p) for p, v in expected.versions.items() if doc["env"].get(p) != v}
         if wrong:
             raise MatrixError(f"{expected.label}: the environment had {wrong}, not the pinned versions")
-    store.root.mkdir(parents=True, exist_ok=True)
-    with hold_lock(store.root / LOCK, "rngbench pipelines matrix"):
-        return store.add(doc, arrays)
+    return store.add(doc, arrays)
 
 
 def run(todo: list, store: PipelineStore, *, workers: int, on_done: Callable[[str, str | None], None],
         env_root: Path | None = None) -> list[str]:
     """Record ``todo`` ([(spec, interpreter)]); returns the labels that failed (each reported via ``on_done``)."""
-    env_root = env_root or cache_dir() / "envs"
+    env_root = env_root or paths.env_root()
     inputs_dir = export_inputs()
-    failed = []
-    workdir = scratch_dir(cache_dir() / "pipelines-scratch")  # swept at the next start if this run is killed
-    pool = ThreadPoolExecutor(max_workers=max(1, workers))
-    try:
-        pending = {pool.submit(record_env, s, py, workdir, inputs_dir, env_root): s for s, py in todo}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                s = pending.pop(future)
-                try:
-                    name = ingest(store, future.result(), s)
-                    shutil.rmtree(workdir / s.label, ignore_errors=True)
-                    on_done(s.label, None if name else "not stored")
-                except (envs.EnvError, MatrixError, StoreError) as exc:
-                    failed.append(s.label)
-                    on_done(s.label, f"{s.label}: {exc}")
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-        shutil.rmtree(workdir, ignore_errors=True)
-    return failed
+    return runner.run(todo, label=lambda job: job[0].label,
+                      record=lambda job, workdir: record_env(*job, workdir, inputs_dir, env_root),
+                      ingest=lambda job, outdir: ingest(store, outdir, job[0]),
+                      scratch=paths.scratch_root("pipelines"), workers=workers, on_done=on_done)

@@ -14,7 +14,7 @@ class Comparer:
 
     def __init__(self, store: PipelineStore):
         self.store = store
-        self._records = lru_cache(maxsize=None)(store.records)
+        self._records = lru_cache(maxsize=None)(store.records_of)
         self._side = lru_cache(maxsize=4096)(self._load_side)
         self.noise = lru_cache(maxsize=None)(store.case_noise)
 

@@ -18,7 +18,6 @@ and the measured amounts are kept (they are what tolerances are built from).
 from __future__ import annotations
 
 import importlib.metadata
-import json
 import os
 import platform
 import sys
@@ -29,9 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
-from rngbench.pipelines import catalogue, classify, fingerprint
+from rngbench.golden import blob as blobs
+from rngbench.golden import output as recorder_output
+from rngbench.pipelines import catalogue, classify, digests
 from rngbench.pipelines import inputs as pipeline_inputs
-from rngbench.streams import blob as blobs
 from rngbench.streams.recorder import fingerprint as platform_fingerprint
 
 PACKAGES = ("numpy", "numba", "scipy", "scikit-learn", "umap-learn", "scanpy", "anndata", "pandas", "pynndescent",
@@ -84,7 +84,7 @@ def run_case(case: catalogue.Case, module, inp: dict) -> dict[str, np.ndarray]:
     case is called more than once on one prepared input: each call gets a
     copy of its own.
     """
-    from rngbench.bench.workloads._common import fresh_inputs
+    from rngbench.bench.workloads import fresh_inputs
 
     inp = fresh_inputs(inp)
     if case.layer == "scanpy":
@@ -92,12 +92,12 @@ def run_case(case: catalogue.Case, module, inp: dict) -> dict[str, np.ndarray]:
     else:
         out = module.reference(inp, case.strategy)
     if case.kind == "counts":
-        return fingerprint.counts(out)
+        return digests.counts(out)
     if case.kind == "pca":
-        return fingerprint.pca(np.asarray(out), inp["x"])
+        return digests.pca(np.asarray(out), inp["x"])
     if case.kind == "embedding":
-        return fingerprint.embedding(np.asarray(out))
-    return fingerprint.doublets(np.asarray(out), module.THRESHOLD)
+        return digests.embedding(np.asarray(out))
+    return digests.doublets(np.asarray(out), module.THRESHOLD)
 
 
 def _digests(parts: dict[str, np.ndarray]) -> dict[str, str]:
@@ -187,33 +187,7 @@ def record(outdir: Path, inputs_dir: Path, only: tuple[str, ...] = (), log=None)
         results.append((entry, parts))
         if log:
             log(f"{case.id}: {entry['status']} {entry.get('seconds', '')}")
-    write_output(outdir, doc, results)
-    return outdir
-
-
-def write_output(outdir: Path, doc: dict, results: list[tuple[dict, dict[str, np.ndarray]]]) -> Path:
-    """``record.json`` (``doc`` with one entry per case) and ``values.bin`` (the stored parts' bytes, in order).
-
-    A part whose name ends in ``_digest`` is described (dtype, shape, value digest) but its bytes are not kept.
-    """
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    doc = dict(doc, cases=[])
-    offset = 0
-    with open(outdir / "values.bin", "wb") as fh:
-        for entry, parts in results:
-            entry = dict(entry, parts={})
-            for name, values in parts.items():
-                values = np.ascontiguousarray(values)
-                meta = {"dtype": values.dtype.str, "shape": list(values.shape), "values": blobs.value_digest(values)}
-                if not name.endswith("_digest"):
-                    data = values.tobytes()
-                    meta.update(offset=offset, nbytes=len(data))
-                    fh.write(data)
-                    offset += len(data)
-                entry["parts"][name] = meta
-            doc["cases"].append(entry)
-    (outdir / "record.json").write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+    recorder_output.write(outdir, doc, results)
     return outdir
 
 

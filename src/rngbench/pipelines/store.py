@@ -1,7 +1,7 @@
 """The result-golden store (``stream_fixtures/pipelines/``): one manifest per recorded environment.
 
-Built on :mod:`rngbench.pipelines.cas`: a manifest names the environment
-(Python and the six package versions, the platform fingerprint of
+On the shared golden store (:mod:`rngbench.golden.store`): a manifest names the
+environment (Python and the six package versions, the platform fingerprint of
 ``rngbench.streams.recorder.fingerprint``) and maps every case id to a record
 (status, error, determinism, and per part its value digest and blob).
 Environments that agree share records and blobs.  The manifest's name is
@@ -10,14 +10,15 @@ Environments that agree share records and blobs.  The manifest's name is
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
+from rngbench.golden import output as recorder_output
+from rngbench.golden.store import GoldenStore, StoreError, record_key
 from rngbench.pipelines import catalogue
-from rngbench.pipelines.cas import ContentStore, StoreError, record_key
 from rngbench.pipelines.classify import Side
 from rngbench.streams.recorder import fingerprint as platform_fingerprint
 
@@ -30,24 +31,19 @@ _RECORD_FIELDS = ("status", "error", "same_twice", "same_threads", "noise")
 
 
 def env_id(versions: dict, platform_id: str) -> str:
-    """``py3.12.1-np2.5.5-nb0.68.1-sp1.18.1-skl1.9.1-umap0.5.12-sc1.13.0a2@x86_64-haswell``."""
+    """``py3.12.1-np2.5.5-nb0.68.1-sp1.18.1-skl1.9.1-umap0.5.12-sc1.13.0a2@x86_64-haswell``.
+
+    The versions come from a recorder output: the name is checked (``GoldenStore.unit_path``) before it becomes
+    a file name.
+    """
     return "-".join(f"{SHORT[p]}{versions.get(p)}" for p in DEFINING) + f"@{platform_id}"
 
 
 def read_output(outdir: Path) -> tuple[dict, dict[str, dict[str, np.ndarray]]]:
-    """What the recorder wrote: (document, {case id: {part: array}}) for the stored (non-digest) parts."""
-    try:
-        doc = json.loads((Path(outdir) / "record.json").read_text())
-        raw = np.fromfile(Path(outdir) / "values.bin", dtype=np.uint8)
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"{outdir}: unreadable recorder output ({exc})") from None
-    arrays: dict[str, dict[str, np.ndarray]] = {}
-    for entry in doc["cases"]:
-        for name, meta in entry.get("parts", {}).items():
-            if "offset" in meta:
-                chunk = raw[meta["offset"]: meta["offset"] + meta["nbytes"]]
-                arrays.setdefault(entry["id"], {})[name] = chunk.view(np.dtype(meta["dtype"])).reshape(meta["shape"])
-    return doc, arrays
+    """What the recorder wrote, checked: (document, {case id: {part: array}}) for the stored (non-digest) parts."""
+    out = recorder_output.read(outdir)
+    arrays = {entry["id"]: out.case_arrays(entry["id"]) for entry in out.doc["cases"]}
+    return out.doc, {cid: parts for cid, parts in arrays.items() if parts}
 
 
 def merge_noise(records: list[dict]) -> dict | None:
@@ -66,21 +62,27 @@ def merge_noise(records: list[dict]) -> dict | None:
     return merged or None
 
 
-@dataclass
-class PipelineStore:
-    root: Path
+class PipelineStore(GoldenStore):
+    """Environments under ``manifests/``, each a mapping of case ids to records."""
 
-    def __post_init__(self) -> None:
-        self.root = Path(self.root)
-        self.cas = ContentStore(self.root)
+    UNITS: ClassVar[str] = "manifests"
+    NOUN: ClassVar[str] = "environments"
+    WING: ClassVar[str] = "pipelines"
+    FIXED: ClassVar[dict[str, str]] = {".gitignore": ".writer.lock\n.writer.lock.holder\n"}
+
+    def keys_of(self, manifest: dict) -> Iterable[str]:
+        return manifest.get("records", {}).values()
+
+    def blobs_of(self, record: dict) -> Iterable[str]:
+        return [part["blob"] for part in record.get("parts", {}).values() if "blob" in part]
 
     def environments(self) -> list[str]:
-        return self.cas.names()
+        return self.names()
 
     def manifest(self, name: str) -> dict:
         if name not in self.environments():
             raise StoreError(f"environment {name} is not in the store at {self.root}")
-        return self.cas.manifest(name)
+        return super().manifest(name)
 
     def versions(self, name: str) -> dict:
         return self.manifest(name)["env"]
@@ -89,7 +91,7 @@ class PipelineStore:
         """The stored environment with exactly these defining versions from this catalogue, or None."""
         for name in self.environments():
             try:
-                m = self.cas.manifest(name)
+                m = self.manifest(name)
             except StoreError:
                 continue
             if m.get("catalogue") == catalogue.digest() and all(m["env"].get(p) == versions.get(p) for p in DEFINING):
@@ -100,29 +102,42 @@ class PipelineStore:
         """Store one recorder output; returns the environment's name (re-adding replaces it)."""
         if doc.get("catalogue") != catalogue.digest():
             raise StoreError(f"recorded from catalogue {doc.get('catalogue')}, this rngbench has {catalogue.digest()}")
+        if not isinstance(doc.get("platform", {}), dict):
+            raise StoreError("the recorder output's platform is not a mapping")
         pid = platform_fingerprint.platform_id(doc.get("platform", {}))
         name = env_id(doc["env"], pid)
-        records, entries = {}, {}
-        for entry in doc["cases"]:
-            record = {k: entry.get(k) for k in _RECORD_FIELDS}
-            record["parts"] = {}
-            for part, meta in entry.get("parts", {}).items():
-                stored = {"dtype": meta["dtype"], "shape": meta["shape"], "values": meta["values"]}
-                if part in arrays.get(entry["id"], {}):
-                    stored["blob"] = self.cas.put_array(arrays[entry["id"]][part])
-                record["parts"][part] = stored
-            key = record_key(record)
-            records[key] = record
-            entries[entry["id"]] = key
-        manifest = {"schema": SCHEMA, "format": doc["format"], "catalogue": doc["catalogue"], "env": doc["env"],
-                    "platform": doc.get("platform", {}), "platform_id": pid, "inputs": doc.get("inputs", {}),
-                    "threads_compared": doc.get("threads_compared"), "records": entries}
-        self.cas.put(name, manifest, records)
+        self.unit_path(name)  # refused here, before any write, if it cannot name a file in manifests/
+        with self.writing(f"adding {name}"):
+            records, entries = {}, {}
+            for entry in doc["cases"]:
+                record = {k: entry.get(k) for k in _RECORD_FIELDS}
+                record["parts"] = {}
+                for part, meta in entry.get("parts", {}).items():
+                    stored = {"dtype": meta["dtype"], "shape": meta["shape"], "values": meta.get("values")}
+                    if part in arrays.get(entry["id"], {}):
+                        # comparisons need every value of an embedding, not a sample
+                        stored["blob"] = self.put_array(arrays[entry["id"]][part], exact=True)
+                    record["parts"][part] = stored
+                key = record_key(record)
+                records[key] = record
+                entries[entry["id"]] = key
+            manifest = {"schema": SCHEMA, "format": doc.get("format"), "catalogue": doc["catalogue"],
+                        "env": doc["env"], "platform": doc.get("platform", {}), "platform_id": pid,
+                        "inputs": doc.get("inputs", {}), "threads_compared": doc.get("threads_compared"),
+                        "records": entries}
+            self.commit(name, manifest, records)
         return name
 
-    def records(self, name: str) -> dict[str, dict]:
+    def records_of(self, name: str) -> dict[str, dict]:
         """{case id: record} of one environment."""
-        return {cid: self.cas.record(key) for cid, key in self.manifest(name)["records"].items()}
+        return {cid: self.record(key) for cid, key in self.manifest(name)["records"].items()}
+
+    def array(self, digest: str) -> np.ndarray:
+        """Every value of a blob stored exactly."""
+        b = self.blob(digest)
+        if b.exact.size != b.size:
+            raise StoreError(f"{self.blob_path(digest)}: holds a sample, not every value")
+        return b.exact.reshape(b.shape)
 
     def side(self, record: dict | None, load: bool = True) -> Side:
         """A record as the classifier's :class:`Side` (arrays loaded from their blobs)."""
@@ -130,7 +145,7 @@ class PipelineStore:
             return Side("absent")
         parts = {}
         for part, meta in record.get("parts", {}).items():
-            arr = self.cas.array(meta["blob"]) if load and "blob" in meta else None
+            arr = self.array(meta["blob"]) if load and "blob" in meta else None
             parts[part] = (meta["values"], arr)
         return Side(record["status"], record.get("error"), parts, merge_noise([record]))
 
@@ -140,16 +155,14 @@ class PipelineStore:
         for name in self.environments():
             key = self.manifest(name)["records"].get(case_id)
             if key is not None:
-                records.append(self.cas.record(key))
+                records.append(self.record(key))
         return merge_noise(records)
 
-    def verify(self) -> list[str]:
-        problems = self.cas.verify()
-        if problems:
-            return problems
+    def verify_units(self) -> list[str]:
+        problems = []
         for name in self.environments():
-            m = self.cas.manifest(name)
+            m = self.manifest(name)
             expected = env_id(m["env"], platform_fingerprint.platform_id(m.get("platform", {})))
             if expected != name:
-                problems.append(f"{self.root}/manifests/{name}.json: describes {expected}, not {name}")
+                problems.append(f"{self.unit_path(name)}: describes {expected}, not {name}")
         return problems

@@ -1,6 +1,10 @@
 """The golden-stream store: numpy.random streams recorded release by release, and NEP 19 verdicts.
 
 ``catalogue`` and ``record`` are standalone (Python 3.7, numpy only); the rest
-(``store``, ``compare``, ``policy``, ``matrix``, ``check``, ``report``) run in
-rngbench's own environment.
+(``store`` on :mod:`rngbench.golden`, ``classify``, ``policy``, ``matrix``, ``check``,
+``history``, ``report``) run in rngbench's own environment.
 """
+
+# Other wings may import: the package-index client and the standalone recorder (its platform fingerprint)
+# (tests/golden/test_wings.py).
+__all__: list[str] = ["matrix", "recorder"]

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from packaging.version import Version
 
+from rngbench.golden.blob import Blob
 from rngbench.streams import policy
-from rngbench.streams.blob import Blob
 from rngbench.streams.classify import Kind, classify
 from rngbench.streams.history import blob_loader, pair_changes
 from rngbench.streams.recorder import catalogue, fingerprint, record

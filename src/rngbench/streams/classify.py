@@ -29,7 +29,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from rngbench.streams.blob import COLLISION, Blob
+from rngbench.golden.blob import COLLISION, Blob
 
 ROUNDOFF_ULP = 1024  # a few ULP per operation, compounded through a transcendental chain
 ROUNDOFF_SCALED = 1e-11  # |a - b| / max |a|: roundoff of a few operations on the output's scale

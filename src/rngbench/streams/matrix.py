@@ -14,20 +14,23 @@ import json
 import os
 import platform
 import re
-import shutil
-import tempfile
+import signal
 import urllib.request
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from rngbench import envs
+from rngbench import envs, paths
+from rngbench.envs import runner
+from rngbench.envs.runner import MatrixError
 from rngbench.streams import policy
 from rngbench.streams.recorder import catalogue
 from rngbench.streams.store import Store, StoreError, read_recorder_output, sort_versions
+
+__all__ = ["KERNELS", "MatrixError", "fetch_index", "ingest", "plan", "record_release", "record_missing", "releases",
+           "run", "runnable_kernels", "writable_store"]
 
 INDEX_URL = "https://pypi.org/pypi/numpy/json"
 RECORD_TIMEOUT = 600  # seconds; a release whose recorder hangs is reported, not waited for forever
@@ -46,14 +49,6 @@ KERNELS = {
 }
 KERNELS_REFERENCE = next(iter(KERNELS))
 _CP_TAG = re.compile(r"-cp(\d)(\d+)-")
-
-
-class MatrixError(Exception):
-    """One-line reason a matrix run cannot go on."""
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("RNGBENCH_CACHE", Path.home() / ".cache" / "rngbench"))
 
 
 def fetch_index(url: str = INDEX_URL) -> dict:
@@ -178,7 +173,7 @@ def ingest(store: Store, outdirs: list[Path], expected_version: str) -> str:
     """Add a release: the first output is the reference record, the others its platform variants."""
     loaded = [read_recorder_output(outdir) for outdir in outdirs]
     for doc, _ in loaded:
-        if Version(doc["env"]["numpy"]) != Version(expected_version):
+        if doc["env"].get("numpy") != expected_version:
             raise MatrixError(f"asked for numpy {expected_version}, the environment had {doc['env']['numpy']}")
         if doc["catalogue"] != catalogue.digest():
             raise MatrixError("the recorder read a different catalogue than this rngbench")
@@ -186,46 +181,55 @@ def ingest(store: Store, outdirs: list[Path], expected_version: str) -> str:
     return store.add_release(doc, cases, variants)
 
 
-def scratch_dir(root: Path | None = None) -> Path:
-    """A scratch folder for this run's recorder outputs (100+ MB each), under the cache rather than /tmp.
-
-    Removed on every normal exit; a run killed with -9 cannot remove its own, so each run first removes the
-    folders of runs whose process is gone.
-    """
-    root = root or cache_dir() / "matrix-scratch"
-    root.mkdir(parents=True, exist_ok=True)
-    for old in root.glob("run-*"):
-        try:
-            os.kill(int(old.name.split("-")[1]), 0)
-        except (ValueError, IndexError, ProcessLookupError):
-            shutil.rmtree(old, ignore_errors=True)
-        except PermissionError:
-            pass  # alive, someone else's
-    return Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=root))
-
-
 def run(jobs: list[Job], store: Store, *, workers: int, on_done: Callable[[str, str | None], None],
         env_root: Path | None = None) -> list[str]:
     """Record ``jobs`` in parallel; returns the versions that failed (each reported through ``on_done``)."""
-    env_root = env_root or cache_dir() / "envs"
-    failed = []
-    workdir = scratch_dir()
-    pool = ThreadPoolExecutor(max_workers=max(1, workers))
-    try:
-        pending = {pool.submit(record_release, job, workdir, env_root): job for job in jobs}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(finished, key=lambda f: Version(pending[f].version)):
-                job = pending.pop(future)
-                try:
-                    outdirs = future.result()
-                    ingest(store, outdirs, job.version)
-                    shutil.rmtree(workdir / job.version, ignore_errors=True)
-                    on_done(job.version, None)
-                except (envs.EnvError, MatrixError, StoreError) as exc:
-                    failed.append(job.version)
-                    on_done(job.version, str(exc))
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-        shutil.rmtree(workdir, ignore_errors=True)
+    env_root = env_root or paths.env_root()
+    failed = runner.run(jobs, label=lambda job: job.version, order=lambda job: Version(job.version),
+                        record=lambda job, workdir: record_release(job, workdir, env_root),
+                        ingest=lambda job, outdirs: ingest(store, outdirs, job.version),
+                        scratch=paths.scratch_root("matrix"), workers=workers, on_done=on_done)
     return sort_versions(failed)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def writable_store(path: Path, *, create: bool) -> Store:
+    """A store we are about to write: checked before any long work (a file, a read-only folder, a missing store)."""
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path} is a file, not a store")
+    if not path.exists() and not create:
+        raise StoreError(f"no store at {path} (pass --create to start a new one)")
+    existing = path
+    while not existing.exists():
+        existing = existing.parent
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise StoreError(f"{existing} is not writable")
+    return Store(path)
+
+
+def record_missing(store_path: Path, *, versions: list[str] | None, pre: bool, jobs: int,
+                   say: Callable[[str], None],
+                   drive: Callable[[int, Callable[[Callable[[str, str | None], None]], list[str]]], None]) -> Store:
+    """The one stream-recording driver (``streams matrix``, ``nightly``): every release (or only ``versions``)
+    the store lacks, in ``jobs`` environments at once; ``drive(total, run)`` runs ``run(on_done)`` with progress
+    and raises when some failed.  SIGTERM (a cancelled CI job) cleans up like Ctrl-C."""
+    for version in versions or ():
+        try:
+            Version(version)
+        except InvalidVersion:
+            raise MatrixError(f"{version!r} is not a numpy version") from None
+    signal.signal(signal.SIGTERM, _interrupt)
+    store = writable_store(store_path, create=True)
+    interpreters = envs.find_interpreters()
+    if not interpreters:
+        raise MatrixError("no Python interpreter found (searched pyenv's versions/, $PYENV_ROOT, python3.N and "
+                          "python3 on PATH)")
+    todo, done, unusable = plan(fetch_index(), store, interpreters, versions=versions or None, pre=pre)
+    for version in unusable:
+        say(f"warning: numpy {version}: no installed Python has a wheel for it; skipped")
+    say(f"{len(done)} releases already stored, {len(todo)} to record with {jobs} workers")
+    drive(len(todo), lambda on_done: run(todo, store, workers=jobs, on_done=on_done))
+    return store

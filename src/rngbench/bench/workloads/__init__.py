@@ -10,6 +10,10 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Protocol
 
+from rngbench.bench.workloads._common import fresh_inputs
+
+__all__ = ["WORKLOADS", "Workload", "fresh_inputs", "workload_module"]
+
 WORKLOADS = ("downsample", "pca", "umap_init", "scrublet")
 """Workload modules under :mod:`rngbench.bench.workloads`, in report order."""
 

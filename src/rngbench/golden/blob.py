@@ -1,4 +1,4 @@
-"""How one recorded output array is kept in the store, small enough for every release.
+"""How one recorded output array is kept in a golden store, small enough for every release.
 
 Storing 20,000 float64 draws for ~900 cases in full costs ~140 MB for a single
 release; random doubles do not compress.  A blob therefore keeps whichever is
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ PRINT_DTYPE = np.dtype("u1")  # fingerprint width
 COLLISION = 1 / 256  # chance that a changed value keeps its fingerprint
 FULL_PREMIUM = 1.5  # exact values are worth half as many bytes again
 LEVEL = 6  # zlib level: 9 is 5x slower for a few percent
+DIGEST = re.compile(r"[0-9a-f]{32}")  # a blob's name: the first 128 bits of its sha256
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio multiplier: spreads every input bit into the top bits
 _SHIFT = np.uint64(29)
 _TOP = np.uint64(64 - 8 * PRINT_DTYPE.itemsize)
@@ -96,12 +98,17 @@ class Blob:
         return cls(values.dtype.str, tuple(values.shape), flat, fingerprints(flat))
 
 
-def encode(values: np.ndarray) -> bytes:
-    """The compressed blob for ``values``: full or sampled, whichever is smaller."""
+def encode(values: np.ndarray, *, exact: bool = False) -> bytes:
+    """The compressed blob for ``values``: full or sampled, whichever is smaller (``exact``: always full).
+
+    A result golden needs every value of an embedding to compute a Procrustes
+    disparity, so the pipelines wing stores ``exact`` blobs; a stream needs
+    only where it parts from another.
+    """
     flat = np.ascontiguousarray(values).reshape(-1)
     header = {"format": BLOB_FORMAT, "dtype": values.dtype.str, "shape": list(values.shape)}
     full = zlib.compress(flat.tobytes(), LEVEL)
-    if flat.size > HEAD:
+    if flat.size > HEAD and not exact:
         payload = flat[:HEAD].tobytes() + fingerprints(flat).tobytes()
         sampled = zlib.compress(payload, LEVEL)
         if FULL_PREMIUM * len(sampled) < len(full):
@@ -142,6 +149,8 @@ def decode(data: bytes) -> Blob:
 
 def path_in(root: Path, digest: str) -> Path:
     """Where a store rooted at ``root`` keeps the blob named ``digest`` (both stores use this layout)."""
+    if not DIGEST.fullmatch(digest):
+        raise ValueError(f"{digest!r} is not a blob digest")
     return Path(root) / "blobs" / digest[:2] / f"{digest}.z"
 
 
