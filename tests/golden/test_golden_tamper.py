@@ -82,7 +82,7 @@ TAMPERINGS = [
     ("edited manifest", _edit_manifest, "damage", "checksum does not match"),
     ("missing blob", lambda s: _some_blob(s).unlink(), "damage", "missing"),
     ("unreferenced blob", _unreferenced_blob, "debris", "no record references it"),
-    ("unlisted manifest", lambda s: s.unit_path("9.9.9").write_text("{}"), "debris", "not listed in INDEX"),
+    ("unlisted manifest", lambda s: s.unit_path("9.9.9").write_text("{}"), "damage", "not listed in INDEX"),
     ("duplicated INDEX line", _duplicate_index_line, "damage", "listed twice"),
     ("CRLF line endings", _crlf, "damage", "CRLF"),
     ("symlinked blob", _symlinked_blob, "damage", "symbolic link"),

@@ -145,24 +145,9 @@ def ingest(store_path: Path, recorded: Path, create: bool) -> None:
     A release the store lacks is added whole; for a stored release the output becomes a platform variant
     (only its platform-dependent cases may differ from the stored reference).
     """
-    from rngbench.streams.matrix import writable_store
-    from rngbench.streams.recorder import catalogue
-    from rngbench.streams.store import StoreError, read_recorder_output
+    from rngbench.streams import matrix as mx
 
-    store = writable_store(store_path, create=create)
-    try:
-        doc, cases = read_recorder_output(recorded)
-        if doc["catalogue"] != catalogue.digest():
-            fail(f"{recorded} was recorded from another catalogue "
-                 f"({doc['catalogue']}, this one is {catalogue.digest()})")
-        if doc["env"].get("numpy") in store.releases():
-            version, pid = store.add_variant(doc, cases)
-            click.echo(f"stored platform {pid} of numpy {version}")
-            return
-        version = store.add_release(doc, cases)
-    except StoreError as exc:
-        fail(str(exc))
-    click.echo(f"stored numpy {version}")
+    click.echo(f"stored {mx.ingest_output(mx.writable_store(store_path, create=create), recorded)}")
 
 
 add_verify(streams, store_option, _store)

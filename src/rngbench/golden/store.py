@@ -18,9 +18,9 @@ so INDEX is the one commit point: killed before it, the store is the old one
 plus *debris*; killed after it, the waiting temporary file holds exactly the
 manifest INDEX lists, and readers read it from there.  A writer, once it holds
 the lock, first finishes or removes what a dead writer left (temporary files,
-then every unreferenced manifest, record and blob) and then does its own
-write.  Readers tell *debris* (a dead writer's leftovers: harmless, named with
-the command that sweeps them) from *damage* (a listed file that does not match
+then every unreferenced record and blob) and then does its own write.
+Readers tell *debris* (a dead writer's leftovers: harmless, named with the
+command that sweeps them) from *damage* (a listed file that does not match
 its hash, a file the store does not know): only damage stops them.
 """
 
@@ -343,13 +343,11 @@ class GoldenStore:
                 and p.parent.name == p.stem[:2] and not p.is_symlink()]
 
     def _unreferenced(self) -> list[tuple[Path, str]]:
-        """Well-formed files nothing references (a dead writer's, or left by a replaced unit): safe to remove."""
+        """Well-formed records and blobs nothing references (a dead writer's, or a replaced unit's): safe to remove.
+
+        Not manifests: a writer puts a manifest in place only after INDEX lists it, so an unlisted one was added
+        by hand or lost its INDEX line -- damage, for a person to look at."""
         out = []
-        index = self.index()
-        units = self.root / self.UNITS
-        for path in sorted(units.glob("*.json")) if units.is_dir() else []:
-            if self.NAME.fullmatch(path.stem) and path.stem not in index and not path.is_symlink():
-                out.append((path, f"not listed in {INDEX}"))
         records = self.records()
         used_keys = self._used_keys()
         if set(records) - used_keys:
@@ -453,6 +451,7 @@ class GoldenStore:
     def _unknown_files(self) -> list[str]:
         """Every file or folder that is not one of the store's own, and every missing fixed file."""
         problems = []
+        index = self.index()
         expected_root = {INDEX, RECORDS, self.UNITS, BLOBS, LOCK, LOCK + ".holder", *self.FIXED, *self.NESTED}
         units, blob_root = self.root / self.UNITS, self.root / BLOBS
         for folder in self._own_dirs():
@@ -464,7 +463,8 @@ class GoldenStore:
                 elif folder == self.root and path.name in expected_root:
                     continue
                 elif folder == units and path.suffix == ".json" and self.NAME.fullmatch(path.stem) and path.is_file():
-                    continue
+                    if path.stem not in index:
+                        problems.append(f"{path}: not listed in {INDEX} (added by hand, or INDEX lost its line)")
                 elif folder == blob_root and path.is_dir() and _BLOB_DIR.fullmatch(path.name):
                     continue
                 elif (folder.parent == blob_root and path.suffix == ".z" and blobs.DIGEST.fullmatch(path.stem)

@@ -29,8 +29,8 @@ from rngbench.streams import policy
 from rngbench.streams.recorder import catalogue
 from rngbench.streams.store import Store, StoreError, read_recorder_output, sort_versions
 
-__all__ = ["KERNELS", "MatrixError", "fetch_index", "ingest", "plan", "record_release", "record_missing", "releases",
-           "run", "runnable_kernels", "writable_store"]
+__all__ = ["KERNELS", "MatrixError", "fetch_index", "ingest", "ingest_output", "plan", "record_missing",
+           "record_release", "releases", "run", "runnable_kernels", "writable_store"]
 
 INDEX_URL = "https://pypi.org/pypi/numpy/json"
 RECORD_TIMEOUT = 600  # seconds; a release whose recorder hangs is reported, not waited for forever
@@ -190,6 +190,20 @@ def run(jobs: list[Job], store: Store, *, workers: int, on_done: Callable[[str, 
                         ingest=lambda job, outdirs: ingest(store, outdirs, job.version),
                         scratch=paths.scratch_root("matrix"), workers=workers, on_done=on_done)
     return sort_versions(failed)
+
+
+def ingest_output(store: Store, recorded: Path) -> str:
+    """``streams ingest``: a release the store lacks is added whole; for a stored release the output becomes a
+    platform variant (only its platform-dependent cases may differ from the stored reference).  Returns what
+    was stored, in words."""
+    doc, cases = read_recorder_output(recorded)
+    if doc["catalogue"] != catalogue.digest():
+        raise StoreError(f"{recorded} was recorded from another catalogue "
+                         f"({doc['catalogue']}, this one is {catalogue.digest()})")
+    if doc["env"].get("numpy") in store.releases():
+        version, pid = store.add_variant(doc, cases)
+        return f"platform {pid} of numpy {version}"
+    return f"numpy {store.add_release(doc, cases)}"
 
 
 def _interrupt(signum, frame) -> None:
