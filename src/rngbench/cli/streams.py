@@ -1,22 +1,18 @@
-"""``rngbench streams ...``: the golden-stream store (stream_fixtures/) and NEP 19 verdicts.
-
-Moved here verbatim from the old flat ``cli.py`` (issue 9); the streams wing is being reworked for issue 8.
-"""
+"""``rngbench streams ...``: the golden-stream store (stream_fixtures/) and NEP 19 verdicts."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import time
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from rngbench import envs
 from rngbench.cli.console import console as terminal
 from rngbench.cli.console import echo_written, run_with_progress
+from rngbench.cli.options import VersionType, jobs_option, out_folder_option, store_option
 from rngbench.errors import fail
 
 DEFAULT_STORE = Path("stream_fixtures")
@@ -32,19 +28,15 @@ def streams() -> None:
     """The golden-stream store (stream_fixtures/) and NEP 19 verdicts."""
 
 
-store_option = click.option("--store", "store_path", type=click.Path(path_type=Path), default=DEFAULT_STORE,
-                            show_default=True, help="The golden-stream store.")
+reading_store = store_option(DEFAULT_STORE, "the golden-stream store")
+writing_store = store_option(DEFAULT_STORE, "the golden-stream store", write=True)
 
 
 def _store(path: Path, *, verified: bool = False):
-    """The store at ``path``; with ``verified``, only if it passes the same integrity gate as `streams verify`
-    (a truncated INDEX must not silently shift which release is "newest")."""
+    """The store at ``path`` (checked by ``--store``'s type); with ``verified``, only if it passes the same
+    integrity gate as `streams verify` (a truncated INDEX must not silently shift which release is "newest")."""
     from rngbench.streams.store import Store
 
-    if path.exists() and not path.is_dir():
-        fail(f"{path} is a file, not a store")
-    if not path.is_dir():
-        fail(f"no store at {path} (run from the repository root or pass --store)")
     store = Store(path)
     if verified:
         problems = store.verify()
@@ -55,23 +47,17 @@ def _store(path: Path, *, verified: bool = False):
 
 
 def _writable_store(path: Path, *, create: bool):
-    """A store we are about to write: checked before any long work (a file, a read-only folder, a missing store)."""
+    """A store we are about to write (``--store``'s type checked it is a writable folder or a place for one):
+    a missing one only with ``create``."""
     from rngbench.streams.store import Store
 
-    if path.exists() and not path.is_dir():
-        fail(f"{path} is a file, not a store")
     if not path.exists() and not create:
         fail(f"no store at {path} (pass --create to start a new one)")
-    existing = path
-    while not existing.exists():
-        existing = existing.parent
-    if not os.access(existing, os.W_OK | os.X_OK):
-        fail(f"{existing} is not writable")
     return Store(path)
 
 
 @streams.command()
-@store_option
+@reading_store
 def verify(store_path: Path) -> None:
     """Check every store file against its checksum; exit 1 on any corruption."""
     store = _store(store_path)
@@ -86,8 +72,8 @@ def verify(store_path: Path) -> None:
 
 
 @streams.command()
-@store_option
-@click.option("--against", default="newest", show_default=True,
+@reading_store
+@click.option("--against", type=VersionType("newest", "all"), default="newest", show_default=True,
               help="A stored numpy version, 'newest', or 'all'.")
 def check(store_path: Path, against: str) -> None:
     """Record the installed numpy in-process and compare it with the store.
@@ -95,6 +81,8 @@ def check(store_path: Path, against: str) -> None:
     Exit 1 when it breaks NEP 19: a BitGenerator, SeedSequence, Generator.bytes/integers/random
     or legacy case changed beyond roundoff, or a Generator distribution changed inside an X.Y series.
     """
+    from rich.table import Table
+
     from rngbench.streams import check as checking
     from rngbench.streams.store import StoreError
 
@@ -141,8 +129,8 @@ def check(store_path: Path, against: str) -> None:
 
 
 @streams.command()
-@store_option
-@click.option("--out", "outdir", type=click.Path(path_type=Path), default=DEFAULT_STREAMS_REPORT, show_default=True)
+@reading_store
+@out_folder_option(DEFAULT_STREAMS_REPORT)
 def report(store_path: Path, outdir: Path) -> None:
     """Write reports/streams/: README.md, heatmap.png and changes.json."""
     from rngbench.streams.history import build_changes
@@ -150,8 +138,6 @@ def report(store_path: Path, outdir: Path) -> None:
     from rngbench.streams.store import StoreError
 
     store = _store(store_path, verified=True)
-    if outdir.exists() and not outdir.is_dir():
-        fail(f"--out {outdir} is a file, not a folder")
     try:
         changes = build_changes(store)
         paths = write_report(changes, store, outdir)
@@ -161,23 +147,21 @@ def report(store_path: Path, outdir: Path) -> None:
 
 
 @streams.command()
-@store_option
-@click.argument("versions", nargs=-1)
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
-              help="Parallel recordings.")
+@writing_store
+@click.argument("versions", nargs=-1, type=VersionType())
+@jobs_option
 @click.option("--pre/--no-pre", default=False, help="Include pre-releases.")
 def matrix(store_path: Path, versions: tuple[str, ...], jobs: int, pre: bool) -> None:
     """Record every numpy release from 1.16.0 on (or only VERSIONS) that the store lacks."""
-    from packaging.version import InvalidVersion, Version
+    record_releases(store_path, versions, jobs, pre=pre)
 
+
+def record_releases(store_path: Path, versions: tuple[str, ...], jobs: int, *, pre: bool) -> None:
+    """The one stream recording driver (`streams matrix`, `nightly`): every release (or only ``versions``) the
+    store lacks, in ``jobs`` processes, with a progress bar; a cancelled CI job (SIGTERM) cleans up like Ctrl-C."""
     from rngbench.streams import matrix as mx
 
-    for version in versions:
-        try:
-            Version(version)
-        except InvalidVersion:
-            fail(f"{version!r} is not a numpy version")
-    signal.signal(signal.SIGTERM, _interrupt)  # a cancelled CI job cleans up like Ctrl-C
+    signal.signal(signal.SIGTERM, _interrupt)
     store = _writable_store(store_path, create=True)
     interpreters = envs.find_interpreters()
     if not interpreters:
@@ -185,7 +169,7 @@ def matrix(store_path: Path, versions: tuple[str, ...], jobs: int, pre: bool) ->
     try:
         index = mx.fetch_index()
         todo, done, unusable = mx.plan(index, store, interpreters, versions=list(versions) or None, pre=pre)
-    except (mx.MatrixError, envs.EnvError) as exc:
+    except (mx.MatrixError, envs.EnvError) as exc:  # the stream matrix's errors are not RngbenchErrors (yet)
         fail(str(exc))
     for version in unusable:
         click.echo(f"warning: numpy {version}: no installed Python has a wheel for it; skipped", err=True)
@@ -196,7 +180,7 @@ def matrix(store_path: Path, versions: tuple[str, ...], jobs: int, pre: bool) ->
 
 
 @streams.command()
-@click.argument("outdir", type=click.Path(path_type=Path))
+@click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
 def record(outdir: Path) -> None:
     """Record the installed numpy into OUTDIR (what the matrix runs in each environment)."""
     from rngbench.streams.recorder import record as recorder
@@ -206,7 +190,7 @@ def record(outdir: Path) -> None:
 
 
 @streams.command()
-@store_option
+@writing_store
 @click.argument("recorded", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--create", is_flag=True, help="Start a new store if there is none at --store.")
 def ingest(store_path: Path, recorded: Path, create: bool) -> None:
