@@ -45,6 +45,7 @@ SCHEMA_FILE = "schema.json"
 MAX_BYTES = 8 * 2**20  # far above a real compare.json (232 rows with 40 samples a side: ~0.5 MB)
 GITHUB_LIMIT = 65_536  # GitHub refuses a comment body longer than this, in UTF-16 code units (JavaScript's length)
 MAX_COMMENT = 65_000  # what the bot writes at most (UTF-16 units): safely under the limit
+TABLES_ROOM = MAX_COMMENT - 4_000  # the tables stop here: the versions, the method and the footer follow them
 MAX_ROWS = 250  # rows per table in the bot's comment: more is not read, and each row's interval is a bootstrap
 UNITS = {"time": "seconds", "timeraw": "seconds", "mem": "bytes", "peakmem": "bytes", "track": "unit"}
 """asv's unit for each kind of benchmark (the prefix of its name); compare.json does not repeat it."""
@@ -254,7 +255,7 @@ def _cut(body: str, room: int) -> str:
 def render_data(data: bytes, run_url: str | None = None) -> tuple[str, str | None]:
     """The comment for the bytes of a compare.json, and why they were refused (None when they were shown)."""
     try:
-        body, problem = comment.render(report(parse(data)), MAX_COMMENT, MAX_ROWS), None
+        body, problem = comment.render(report(parse(data)), TABLES_ROOM, MAX_ROWS), None
     except InvalidResults as exc:
         body, problem = _fixed(INVALID), str(exc)
     return _finish(body, run_url), problem
