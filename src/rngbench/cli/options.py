@@ -113,8 +113,8 @@ class InputFile(click.ParamType):
         except OSError as exc:
             self.fail(f"{path}: {exc.strerror}", param, ctx)
         if not stat.S_ISREG(mode):
-            self.fail(f"{path}: {'a folder' if stat.S_ISDIR(mode) else 'not a regular file'}, not a file", param,
-                      ctx)
+            self.fail(f"{path} is a folder, not a file" if stat.S_ISDIR(mode) else
+                      f"{path}: not a regular file (a FIFO, socket or device is never opened)", param, ctx)
         return path
 
 

@@ -26,7 +26,8 @@ def read_text(path: Path) -> str:
     try:
         mode = path.stat().st_mode
         if not stat.S_ISREG(mode):
-            raise InputError(f"{path}: {'a folder' if stat.S_ISDIR(mode) else 'not a regular file'}, not a file")
+            raise InputError(f"{path} is a folder, not a file" if stat.S_ISDIR(mode) else
+                             f"{path}: not a regular file (a FIFO, socket or device is never opened)")
         return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise InputError(f"no file at {path}") from None
