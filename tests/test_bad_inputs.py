@@ -1,7 +1,8 @@
 """Every bad input gets one clear line and a non-zero exit: no traceback, no silent acceptance.
 
-One row per case the hostile-but-fair new user tried (issue 13).  Each row sets up its input in a scratch folder
-and names the words the one line must contain.
+One row per case the hostile-but-fair new user tried (issues 13 and 23).  Each row sets up its input in a scratch
+folder and names the words the one line must contain.  Issue 23's cases that belong to the command line and the
+input readers are the rows marked ``# 23``: tracebacks, silent acceptances and the one hang (a FIFO).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fixtures.paths import COMMITTED_STORE, DATA
+from fixtures.paths import COMMITTED_STORE, DATA, REPO
 from rngbench.cli import main
 
 BUDGET = """[[budget]]
@@ -46,6 +47,47 @@ def small_store(tmp: Path) -> str:
 
 
 RESULTS = str(DATA / "asv_results" / "pass")
+PIPELINES_STORE = str(COMMITTED_STORE / "pipelines")
+MATRIX = str(REPO / "benchmarks" / "matrix.toml")
+FIRST_ENVIRONMENT = "sc1.10-np1.26"  # a matrix label of the committed pipelines store
+
+
+def binary(tmp: Path) -> str:
+    path = tmp / "binary.toml"
+    path.write_bytes(bytes(range(256)) * 4)
+    return str(path)
+
+
+def nested_json(tmp: Path) -> str:
+    """An asv results folder whose one result file nests a million lists deep."""
+    path = tmp / "results" / "machine" / "abc-env.json"
+    path.parent.mkdir(parents=True)
+    path.write_text("[" * 1_000_000 + "]" * 1_000_000)
+    return str(path)
+
+
+def nightly_matrix(tmp: Path, body: str) -> str:
+    path = tmp / "matrix.toml"
+    path.write_text(f"[nightly]\n{body}\n")
+    return str(path)
+
+
+def fifo(tmp: Path) -> str:
+    path = tmp / "compare.json"
+    os.mkfifo(path)
+    return str(path)
+
+
+def a_folder(tmp: Path) -> str:
+    path = tmp / "a-folder"
+    path.mkdir(exist_ok=True)
+    return str(path)
+
+
+def wrong_changes(tmp: Path) -> str:
+    path = tmp / "changes.json"
+    path.write_text((REPO / "reports" / "pipelines" / "changes.json").read_text())  # the other wing's changes.json
+    return str(path)
 
 # (id, argv built from a scratch folder, words the one line must contain, monkeypatches)
 CASES = [
@@ -61,7 +103,7 @@ CASES = [
      "is a file", None),
     ("ingest-into-missing-store", lambda t: ["streams", "ingest", "--store", str(t / "nope" / "x"), str(t)],
      "--create", None),
-    ("jobs-zero", lambda t: ["streams", "matrix", "--store", str(t / "s"), "-j", "0"], "range", None),
+    ("jobs-zero", lambda t: ["streams", "matrix", "--store", str(t / "s"), "-j", "0"], "below 1", None),
     ("unparsable-version", lambda t: ["streams", "matrix", "--store", str(t / "s"), "1.x.y"],
      "not a numpy version", None),
     ("no-interpreter", lambda t: ["streams", "matrix", "--store", str(t / "s"), "1.26.0"],
@@ -78,6 +120,55 @@ CASES = [
      "env.numpy", None),
     ("compare-bad-regex", lambda t: ["compare", "-b", "("], "not a regular expression", None),
     ("bench-bad-regex", lambda t: ["bench", "run", "--bench", "("], "not a regular expression", None),
+    ("peer-bad-regex-old-spelling", lambda t: ["bench", "peer", "--only", "("], "not a regular expression", None),
+    # 23: tracebacks
+    ("pipelines-report-out-is-a-file", lambda t: ["pipelines", "report", "--store", PIPELINES_STORE,
+                                                  "--out", a_file(t)], "is a file", None),
+    ("pipelines-ingest-store-is-a-file", lambda t: ["pipelines", "ingest", "--store", a_file(t), str(t)],
+     "is a file", None),
+    ("overhead-budgets-binary", lambda t: ["overhead", RESULTS, "--budgets", binary(t)], "not UTF-8", None),
+    ("nightly-matrix-binary", lambda t: ["nightly", "--list-series", "--matrix", binary(t)], "not UTF-8", None),
+    ("overhead-deeply-nested-json", lambda t: ["overhead", nested_json(t), "--budgets", budget(t)],
+     "nested too deeply", None),
+    ("nightly-numpy-from-abc", lambda t: ["nightly", "--list-series", "--matrix",
+                                          nightly_matrix(t, 'numpy_from = "abc"')], "'numpy_from' must be", None),
+    ("nightly-version-path", lambda t: ["nightly", "--list-series", "--matrix",
+                                        nightly_matrix(t, 'numpy = ["../../x"]')], "'numpy' must be", None),
+    ("nightly-scanpy-version-path", lambda t: ["nightly", "--list-series", "--matrix",
+                                               nightly_matrix(t, 'scanpy = ["../../x"]')], "'scanpy' must be", None),
+    # 23: silent acceptances
+    ("check-against-newline", lambda t: ["streams", "check", "--against", "2.3.5\n"], "not a numpy version", None),
+    ("matrix-version-path", lambda t: ["streams", "matrix", "--store", str(t / "s"), "../../x"],
+     "not a numpy version", None),
+    ("pipelines-jobs-zero", lambda t: ["pipelines", "matrix", "--store", str(t / "s"), "-j", "0"], "below 1", None),
+    ("pipelines-jobs-negative", lambda t: ["pipelines", "matrix", "--store", str(t / "s"), "-j", "-7"], "below 1",
+     None),
+    ("pipelines-record-unknown-dataset", lambda t: ["pipelines", "record", str(t / "out"), "--dataset", "nosuch"],
+     "unknown dataset nosuch", None),
+    ("pipelines-report-stream-changes-folder", lambda t: ["pipelines", "report", "--store", PIPELINES_STORE,
+                                                          "--out", str(t / "r"), "--stream-changes", a_folder(t)],
+     "a folder", None),
+    ("pipelines-report-stream-changes-wrong-file", lambda t: ["pipelines", "report", "--store", PIPELINES_STORE,
+                                                              "--out", str(t / "r"), "--stream-changes",
+                                                              wrong_changes(t)],
+     "not a changes.json", None),
+    ("pipelines-report-stream-changes-binary", lambda t: ["pipelines", "report", "--store", PIPELINES_STORE,
+                                                          "--out", str(t / "r"), "--stream-changes", binary(t)],
+     "not UTF-8", None),
+    ("pipelines-attribute-same-twice", lambda t: ["pipelines", "attribute", "--store", PIPELINES_STORE,
+                                                  FIRST_ENVIRONMENT, FIRST_ENVIRONMENT], "the same environment", None),
+    ("compare-factor-nan", lambda t: ["compare", "a", "b", "--factor", "nan"], "not a finite number above 1", None),
+    ("compare-factor-inf", lambda t: ["compare", "a", "b", "--factor", "inf"], "not a finite number above 1", None),
+    ("compare-factor-one", lambda t: ["compare", "a", "b", "--factor", "1"], "not a finite number above 1", None),
+    ("comment-out-missing-folder", lambda t: ["comment", "render", str(t / "c.json"), "--out",
+                                              str(t / "missing" / "comment.md")], "create it first", None),
+    ("bench-rounds-negative", lambda t: ["bench", "run", "--rounds", "-5"], "below 1", None),
+    ("compare-rounds-zero", lambda t: ["compare", "a", "b", "--rounds", "0"], "below 1", None),
+    # 23: the hang
+    ("comment-render-fifo", lambda t: ["comment", "render", fifo(t), "--out", str(t / "comment.md")],
+     "not a regular file", None),
+    ("comment-render-folder", lambda t: ["comment", "render", a_folder(t), "--out", str(t / "comment.md")],
+     "a folder", None),
 ]
 
 
@@ -106,3 +197,12 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(tmp_path, monkeypatch, make_a
     assert lines and lines[-1].startswith("error: "), result.output
     assert len([line for line in lines if line.startswith("error: ")]) == 1
     assert words in lines[-1], lines[-1]
+    assert result.exit_code == 2, result.output
+
+
+def test_nothing_is_written_by_a_refused_command(tmp_path):
+    """Refused at parse time: neither the missing --out folder nor the comment appears."""
+    CliRunner().invoke(main, ["comment", "render", str(tmp_path / "c.json"), "--out",
+                              str(tmp_path / "missing" / "comment.md")])
+    CliRunner().invoke(main, ["pipelines", "record", str(tmp_path / "out"), "--dataset", "nosuch"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -22,7 +22,7 @@ def test_budget_max_must_be_a_positive_finite_number(tmp_path, value):
 def test_matrix_errors_name_file_key_and_type(tmp_path):
     path = tmp_path / "matrix.toml"
     path.write_text("[nightly]\nscanpy = '1.12.4'\n")
-    with pytest.raises(config.ConfigError, match=r"matrix.toml: \[nightly\]: 'scanpy' must be a list of strings"):
+    with pytest.raises(config.ConfigError, match=r"matrix.toml: \[nightly\]: 'scanpy' must be a list of versions"):
         config.load_nightly_matrix(path)
     path.write_text("[compare]\npython = 3.12\n")
     with pytest.raises(config.ConfigError, match=r"\[compare\]: 'python' must be a string \(got 3.12\)"):

@@ -10,11 +10,13 @@ no caller ever sees a half-checked value.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rngbench.errors import RngbenchError
+from rngbench.util.inputs import InputError, read_text
 
 
 class ConfigError(RngbenchError):
@@ -26,9 +28,11 @@ REQUIRED = object()  # a default meaning "the key must be given"
 STRINGS = "a list of strings"
 STRING_TABLE = 'a table of strings, e.g. { strategy = "spawn" }'
 POSITIVE = "a positive finite number"
+VERSION = "a version, e.g. '2.0'"
+VERSIONS = "a list of versions, e.g. ['1.12.4']"
 
 COMPARE_KEYS = {"requirements": (STRINGS, ()), "python": (str, ">=3.12")}
-NIGHTLY_KEYS = {"numpy_from": (str, "2.0"), "numpy": (STRINGS, ()), "scanpy": (STRINGS, ()),
+NIGHTLY_KEYS = {"numpy_from": (VERSION, "2.0"), "numpy": (VERSIONS, ()), "scanpy": (VERSIONS, ()),
                 "python": (str, ">=3.12"), "bench": (STRINGS, ())}
 BUDGET_KEYS = {"name": (str, REQUIRED), "benchmark": (str, REQUIRED), "numerator": (STRING_TABLE, REQUIRED),
                "denominator": (STRING_TABLE, REQUIRED), "max": (POSITIVE, REQUIRED), "where": (STRING_TABLE, {}),
@@ -40,6 +44,10 @@ def _fits(value: object, expected: object) -> bool:
         return isinstance(value, str)
     if expected == STRINGS:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if expected == VERSION:
+        return isinstance(value, str) and is_version(value)
+    if expected == VERSIONS:
+        return isinstance(value, list) and all(isinstance(v, str) and is_version(v) for v in value)
     if expected == STRING_TABLE:
         return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
     if expected == POSITIVE:
@@ -54,9 +62,9 @@ def _type_name(expected: object) -> str:
 
 def _read(path: Path) -> dict:
     try:
-        return tomllib.loads(Path(path).read_text())
-    except FileNotFoundError:
-        raise ConfigError(f"no file at {path}") from None
+        return tomllib.loads(read_text(path))
+    except InputError as exc:  # missing, a folder or a FIFO, not UTF-8
+        raise ConfigError(str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
 
@@ -78,7 +86,7 @@ def typed_table(doc: object, keys: dict, where: str) -> dict:
         value = doc[key]
         if not _fits(value, expected):
             raise ConfigError(f"{where}: {key!r} must be {_type_name(expected)} (got {value!r})")
-        out[key] = tuple(value) if expected == STRINGS else value
+        out[key] = tuple(value) if expected in (STRINGS, VERSIONS) else value
     return out
 
 
@@ -153,16 +161,24 @@ def load_budgets(path: Path) -> list[Budget]:
         values["max"] = float(values["max"])
         for side in ("numerator", "denominator", "where"):
             for key, value in values.get(side, {}).items():
-                if key.startswith("env.") and value not in ("newest", "previous") and not _is_version(value):
+                if key.startswith("env.") and value not in ("newest", "previous") and not is_version(value):
                     raise ConfigError(f"{path}: budget {i} ({name}): {side}.{key} must be 'newest', 'previous' or a "
                                       f"version, got {value!r}")
         budgets.append(Budget(**values))
     return budgets
 
 
-def _is_version(text: str) -> bool:
+VERSION_PATTERN = re.compile(r"[0-9][0-9A-Za-z.+!_-]*")
+"""What a version from a file or the command line may contain: no whitespace (which ``packaging`` would strip),
+no ``/``; ``..`` is refused too.  Versions become parts of paths and environment names."""
+
+
+def is_version(text: str) -> bool:
+    """``text`` is a version ``packaging`` reads, with nothing around it and nothing a path would interpret."""
     from packaging.version import InvalidVersion, Version
 
+    if not VERSION_PATTERN.fullmatch(text) or ".." in text:
+        return False
     try:
         Version(text)
     except InvalidVersion:

@@ -170,7 +170,7 @@ def test_recommendation_is_twice_the_worst_aa_deviation():
     (["scanpy", "HEAD"], "pins no version"),
     (["./missing.whl", "HEAD"], "no wheel at"),
     (["HEAD"], "give BASE and HEAD"),
-    (["HEAD", "HEAD", "--factor", "0.9"], "--factor must be above 1"),
+    (["HEAD", "HEAD", "--factor", "0.9"], "--factor: '0.9' is not a finite number above 1"),
     (["HEAD", "HEAD", "--suite-rev", "no-such-rev"], "not a git revision"),
     (["HEAD", "HEAD", "--dataset", "pbmc68k_reduced", "--dataset", "nope"], "unknown dataset nope"),
 ])

@@ -183,6 +183,7 @@ def mutate(path: str, value):
 
 
 DELETE = object()
+TIME_ROW = 12  # the example's first time_ row with samples (row 0 is a peakmem_ row)
 NOT_A_VERSION = ["latest", "2.5.5; rm -rf /", "2.5.5\n", "", "v2.5.5", "2.5.5 <b>", "1" * 65, "\u202e5.5.2"]
 SCHEMA_FAILURES = {
     **{f"version {v!r}": mutate("base.versions.numpy", v) for v in NOT_A_VERSION},
@@ -213,6 +214,10 @@ SCHEMA_FAILURES = {
     "no rows": mutate("rows", DELETE),
     "rows not a list": mutate("rows", {"0": {}}),
     "5001 rows": lambda doc: dict(doc, rows=[doc["rows"][0]] * 5001),
+    "a zero time": mutate(f"rows.{TIME_ROW}.after.value", 0),
+    "a negative time": mutate(f"rows.{TIME_ROW}.before.value", -0.5),
+    "a zero time sample": mutate(f"rows.{TIME_ROW}.after.samples.3", 0.0),
+    "a negative time sample": mutate(f"rows.{TIME_ROW}.before.samples.0", -1e-3),
     "a list instead of an object": lambda doc: [doc],
 }
 
@@ -306,7 +311,7 @@ def test_the_run_url_must_be_a_github_actions_run(url):
 
 
 def test_cli_renders_valid_data(tmp_path):
-    out = tmp_path / "out" / "comment.md"
+    out = tmp_path / "comment.md"
     result = CliRunner().invoke(main, ["comment", "render", str(EXAMPLE_JSON), "--out", str(out),
                                        "--run-url", RUN_URL])
     assert result.exit_code == 0, result.output
@@ -335,3 +340,121 @@ def test_cli_bad_arguments_are_one_line(tmp_path, args):
     assert result.exception is None or isinstance(result.exception, SystemExit)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
+
+
+# ----------------------------------------------------------------------------- issue 23: length, cut, speed
+
+
+def test_the_example_has_a_time_row_with_samples_where_the_timing_tests_change_it():
+    row = example()["rows"][TIME_ROW]
+    assert ".time_" in row["benchmark"] and row["before"]["samples"] and row["after"]["samples"]
+    assert example()["rows"][0]["benchmark"].split(".")[-1].startswith("peakmem_")
+
+
+def test_a_zero_memory_or_track_value_is_still_valid():
+    """Only timings must be positive: a peakmem_ or track_ value of 0 is a measurement."""
+    doc = mutate("rows.0.after.value", 0)(example())
+    assert tc.render_data(dumps(doc))[1] is None
+
+
+def big(n: int = 5000, slower: float = 1.5) -> dict:
+    """``n`` rows, each a paired time_ row with 40 samples a side, HEAD ``slower`` times BASE: ``n`` regressions."""
+    doc = example()
+    row = doc["rows"][TIME_ROW]
+    after = dict(row["after"], value=row["before"]["value"] * slower,
+                 samples=[x * slower for x in row["before"]["samples"]])
+    doc["rows"] = [dict(row, params={"dataset": f"'{i:05d}'"}, after=after) for i in range(n)]
+    return doc
+
+
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def test_5000_regressions_render_under_the_limit_in_utf16_units_with_the_footer_last():
+    text, problem = tc.render_data(dumps(big()), RUN_URL)
+    assert problem is None
+    assert utf16(text) == tc.comment.utf16_len(text) <= tc.MAX_COMMENT < tc.GITHUB_LIMIT
+    assert "**5000 slower, 0 faster.**" in text
+    html = github_html(text)
+    changes = [cells for cells in html.rows if len(cells) == 5]
+    assert len(changes) == tc.MAX_ROWS + 1  # the header, then the rows shown
+    assert f"… and {5000 - tc.MAX_ROWS} more rows" in text
+    assert text.endswith(tc.FOOTER.format(run=f"[workflow run 123456789]({RUN_URL})") + "\n")
+
+
+def test_the_limit_counts_utf16_units_so_emoji_rows_are_cut_in_time():
+    """Each 🔴 is one character but two UTF-16 units: rows are left out by their length in units."""
+    doc = big(1200)
+    doc["rows"] = [dict(r, params={"dataset": f"'{i:05d}{'🔴' * 150}'"}) for i, r in enumerate(doc["rows"])]
+    text, problem = tc.render_data(dumps(doc), RUN_URL)
+    assert problem is None
+    assert utf16(text) <= tc.MAX_COMMENT and utf16(text) > len(text) + 20_000
+    shown = len([cells for cells in github_html(text).rows if len(cells) == 5]) - 1
+    assert shown < tc.MAX_ROWS and f"… and {1200 - shown} more rows" in text
+
+
+def test_a_body_under_the_limit_in_characters_but_over_in_units_is_cut():
+    body = "\n".join(["<!-- m -->", *["🔴" * 99] * 600])  # 60,010 characters, 119,410 units
+    assert len(body) < tc.MAX_COMMENT < utf16(body)
+    text = tc._finish(body, None)
+    assert tc.CUT in text and utf16(text) <= tc.MAX_COMMENT
+
+
+def details_depth_before(text: str, marker: str) -> int:
+    head = text[: text.index(marker)]
+    return head.count("<details>") - head.count("</details>")
+
+
+def test_a_cut_inside_details_closes_it_before_the_note_and_the_footer():
+    """The whole comparison rendered (no row limit), then cut: the cut falls inside the collapsed table."""
+    doc = example()
+    doc["rows"] = [dict(doc["rows"][0], params={"dataset": f"'{i:05d}{'x' * 190}'"}) for i in range(1200)]
+    whole = tc.comment.render(tc.report(tc.parse(dumps(doc))))
+    assert whole.index("<summary>Unchanged (1200)</summary>") < tc.MAX_COMMENT < utf16(whole)
+    text = tc._finish(whole, RUN_URL)
+    assert tc.CUT in text and utf16(text) <= tc.MAX_COMMENT
+    assert details_depth_before(text, tc.CUT) == 0
+    assert details_depth_before(text, "\n---\n") == 0
+    assert text.count("<details>") == text.count("</details>") == 1
+    html = github_html(text)
+    assert [attrs for tag, attrs in html.tags if tag == "a"] == [{"href": RUN_URL}]
+    assert "".join(html.outside_code).rstrip().endswith("the numbers were measured by the pull request's own code.")
+
+
+def test_the_cut_keeps_whole_lines_and_closes_every_open_block():
+    body = "\n".join(["# head", "<details>", "<summary>s</summary>", "", *[f"| {i} |" for i in range(10_000)],
+                      "", "</details>"])
+    text = tc._finish(body, None)
+    assert utf16(text) <= tc.MAX_COMMENT
+    kept = text[: text.index(tc.CUT)].rstrip("\n").split("\n")
+    assert kept[-1] == "</details>" and kept[-2] == "" and kept[-3].startswith("| ")
+    assert set(kept[4:-2]) <= {f"| {i} |" for i in range(10_000)}
+
+
+INVISIBLE = ["\u3164", "\u115f", "\u1160", "\uffa0", "\u2800", "\u034f", "\u17b4", "\u180b", "\ufe0f",
+             "\U000e0100", "\U0001d173", "\U0001bca0"]
+"""Hangul fillers, the blank Braille pattern, the combining grapheme joiner, Khmer inherent vowel, Mongolian and
+other variation selectors, a musical-symbol format character, shorthand format controls: letters, marks and
+symbols by category, blank on screen."""
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+def test_default_ignorable_and_blank_characters_are_spelled_out(char):
+    assert tc.neutral(f"a{char}b") == f"a{tc._spelled(char)}b"
+
+
+def test_the_default_ignorable_table_matches_unicode_where_this_machine_has_it():
+    """The ranges are data in trusted.py; Perl ships Unicode's own Default_Ignorable_Code_Point list, so where it
+    is installed the two are compared code point by code point."""
+    import glob
+
+    found = sorted(glob.glob("/usr/share/perl/*/unicore/lib/DI/Y.pl"))
+    if not found:
+        pytest.skip("no Perl Unicode tables here")
+    text = open(found[-1]).read()
+    points = [int(x) for x in text.split("END';", 1)[0].split("<<'END';")[1].split()[1:]]  # V<n>, then bounds
+    ranges = list(zip(points[::2], points[1::2]))
+    expected = {p for low, high in ranges for p in range(low, high)}
+    ours = {p for low, high in tc.DEFAULT_IGNORABLE for p in range(low, high + 1)}
+    assert ours == expected

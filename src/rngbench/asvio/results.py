@@ -84,8 +84,9 @@ def _optional_json(path: Path) -> dict:
         return {}
     try:
         return json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ResultsError(f"cannot read {path}: {exc}") from None
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: not JSON or not UTF-8
+        reason = "JSON nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise ResultsError(f"cannot read {path}: {reason}") from None
 
 
 def _benchmark_info(results_dir: Path) -> dict:
@@ -128,8 +129,9 @@ def read_result_file(path: Path, info: dict | None = None, versions: dict | None
         versions = _env_versions(path.parent.parent)
     try:
         result = Results.load(str(path))
-    except (OSError, util.UserError, ValueError, KeyError, TypeError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    except (OSError, util.UserError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        reason = ("JSON nested too deeply" if isinstance(exc, RecursionError) else
+                  str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         raise ResultsError(f"{path} is not an asv result file: {reason}") from None
     env = dict(result.params)
     env["env_name"] = result.env_name

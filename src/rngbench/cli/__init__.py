@@ -35,13 +35,22 @@ class _Main(click.Group):
         except click.UsageError as exc:  # a bad option value: one line naming it, not click's three
             if exc.ctx is None or isinstance(exc, click.NoSuchOption):
                 raise
-            click.echo(f"error: {exc.ctx.command_path}: {exc.format_message()}", err=True)
+            click.echo(f"error: {_usage_line(exc)}", err=True)
             ctx.exit(2)
         except OSError as exc:  # the file system's errors a user can fix: full disk, read-only or missing paths
             if exc.errno not in _USER_ERRNOS:
                 raise
             click.echo(f"error: {exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}", err=True)
             ctx.exit(2)
+
+
+def _usage_line(exc: click.UsageError) -> str:
+    """A value an option type refused: ``--jobs/-j: 0 is below 1``, the same words in every group; anything else
+    click finds wrong with the command line keeps click's wording, after the command."""
+    if type(exc) is click.BadParameter and exc.param is not None:
+        name = "/".join(exc.param.opts) if isinstance(exc.param, click.Option) else exc.param.human_readable_name
+        return f"{name}: {exc.message}"
+    return f"{exc.ctx.command_path}: {exc.format_message()}"
 
 
 _USER_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EISDIR, errno.ENOENT,

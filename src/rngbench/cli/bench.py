@@ -1,4 +1,8 @@
-"""``rngbench bench ...``: the benchmark main job and its parts."""
+"""``rngbench bench ...``: the benchmark main job and its parts.
+
+Only :mod:`rngbench.bench.job` (paths and versions, cheap) is imported here; the probe, the peer suite and the
+report (scipy, pandas, numba, matplotlib) are imported by the command that runs them, so ``--help`` is fast.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,16 @@ from pathlib import Path
 
 import click
 
-from rngbench.bench import job, peer, probe
-from rngbench.bench import report as bench_report
-from rngbench.cli.options import regexes
+from rngbench.bench import job
+from rngbench.cli.options import AtLeast, OutFolder, bench_option, benches, one_regex
 from rngbench.util import atomic
 
 REPORT_DIR = job.REPO / "reports" / "benchmarks"
+
+scanpy_option = click.option("--scanpy", "versions", multiple=True, default=job.SCANPY_VERSIONS, show_default=True,
+                             help="scanpy versions, one environment each; repeatable.")
+numpy_option = click.option("--numpy", "numpy_version", default=None,
+                            help="Pin numpy in every environment (default: newest each scanpy accepts).")
 
 
 def _log(msg: str) -> None:
@@ -27,9 +35,8 @@ def bench() -> None:
 
 
 @bench.command("envs")
-@click.option("--scanpy", "versions", multiple=True, default=job.SCANPY_VERSIONS, show_default=True)
-@click.option("--numpy", "numpy_version", default=None,
-              help="pin numpy in every environment (default: newest each scanpy accepts)")
+@scanpy_option
+@numpy_option
 def envs_cmd(versions, numpy_version) -> None:
     """Build (or reuse) one uv environment per scanpy version and print its interpreter."""
     for be in job.build(versions, log=_log, numpy_version=numpy_version):
@@ -37,26 +44,27 @@ def envs_cmd(versions, numpy_version) -> None:
 
 
 @bench.command("run")
-@click.option("--quick/--full", default=True, show_default=True, help="asv --quick (one sample each) or the full run")
-@click.option("--scanpy", "versions", multiple=True, default=job.SCANPY_VERSIONS, show_default=True)
-@click.option("--numpy", "numpy_version", default=None,
-              help="pin numpy in every environment (default: newest each scanpy accepts)")
-@click.option("--bench", "bench_regex", default=None, callback=regexes,
-              help="only benchmarks matching this regex (asv --bench)")
-@click.option("--rounds", default=probe.ROUNDS, show_default=True,
-              help="rounds of the interleaved headline probe (0 skips it)")
-@click.option("--report/--no-report", default=True, show_default=True, help="write reports/benchmarks/ afterwards")
-@click.option("--nightly", is_flag=True, help="add the nightly datasets (synthetic_100k); same as RNGBENCH_NIGHTLY=1")
-def run_cmd(quick, versions, numpy_version, bench_regex, rounds, report, nightly) -> None:
+@click.option("--quick/--full", default=True, show_default=True, help="asv --quick (one sample each) or the full run.")
+@scanpy_option
+@numpy_option
+@bench_option()
+@click.option("--rounds", type=AtLeast(1), default=None,
+              help="Rounds of the interleaved headline probe [default: rngbench.bench.probe.ROUNDS].")
+@click.option("--probe/--no-probe", default=True, show_default=True, help="Measure the headline ratios afterwards.")
+@click.option("--report/--no-report", default=True, show_default=True, help="Write reports/benchmarks/ afterwards.")
+@click.option("--nightly", is_flag=True, help="Add the nightly datasets (synthetic_100k); same as RNGBENCH_NIGHTLY=1.")
+def run_cmd(quick, versions, numpy_version, bench, rounds, probe, report, nightly) -> None:
     """Build the environments, run asv in each, measure the headline ratios interleaved, write the report."""
+    from rngbench.bench import probe as headline
+
     if nightly:
         os.environ["RNGBENCH_NIGHTLY"] = "1"  # read by rngbench.bench.datasets.names() in every asv process
     bench_envs = job.build(versions, log=_log, numpy_version=numpy_version)
-    seconds = job.run_asv(bench_envs, quick=quick, bench=bench_regex, log=_log)
+    seconds = job.run_asv(bench_envs, quick=quick, bench=one_regex(bench), log=_log)
     _log(f"asv run{' --quick' if quick else ''}: {seconds / 60:.1f} min for {len(bench_envs)} environment(s)")
     figures = None
-    if rounds > 0:
-        figures = probe.interleaved(bench_envs, rounds=rounds, log=_log)
+    if probe:
+        figures = headline.interleaved(bench_envs, rounds=rounds or headline.ROUNDS, log=_log)
         figures["asv_minutes"] = {"quick" if quick else "full": round(seconds / 60, 2), "environments": len(bench_envs)}
         _write_probe(figures)
     if report:
@@ -64,14 +72,20 @@ def run_cmd(quick, versions, numpy_version, bench_regex, rounds, report, nightly
 
 
 @bench.command("peer")
-@click.option("--scanpy", "versions", multiple=True, default=job.SCANPY_VERSIONS, show_default=True)
-@click.option("--turns", default=40, show_default=True, help="samples per side and suite for every figure")
-@click.option("--only", default=None, callback=regexes,
-              help="only the figures whose name matches this regex")
-@click.option("--report/--no-report", default=True, show_default=True, help="rewrite reports/benchmarks/ afterwards")
-def peer_cmd(versions, turns, only, report) -> None:
-    """scanpy's own asv suite (from its sdist, downloaded now) beside ours, interleaved: the peer table."""
-    result = peer.run(versions, turns=turns, block=min(10, turns), only=only, out_dir=REPORT_DIR, log=_log)
+@scanpy_option
+@click.option("--turns", type=AtLeast(1), default=40, show_default=True,
+              help="Samples per side and suite for every figure.")
+@bench_option(old_spelling="--only")
+@click.option("--report/--no-report", default=True, show_default=True, help="Rewrite reports/benchmarks/ afterwards.")
+def peer_cmd(versions, turns, bench, bench_old, report) -> None:
+    """scanpy's own asv suite (from its sdist, downloaded now) beside ours, interleaved: the peer table.
+
+    -b/--bench matches the figures' names.
+    """
+    from rngbench.bench import peer
+
+    result = peer.run(versions, turns=turns, block=min(10, turns), only=one_regex(benches(bench, bench_old)),
+                      out_dir=REPORT_DIR, log=_log)
     for fig in result["figures"]:
         _log(f"{fig['figure']}: scanpy's suite {fig['theirs']['ratio']:.2f}×, rngbench {fig['ours']['ratio']:.2f}×")
     if report and not job.RESULTS.exists():  # a fresh clone: the table is in peer.json until the main job has run
@@ -82,8 +96,10 @@ def peer_cmd(versions, turns, only, report) -> None:
 
 
 @bench.command("report")
-@click.option("--results", type=click.Path(path_type=Path), default=job.RESULTS, show_default=True)
-@click.option("--out", type=click.Path(path_type=Path), default=REPORT_DIR, show_default=True)
+@click.option("--results", type=click.Path(path_type=Path, file_okay=False), default=job.RESULTS,
+              show_default=True, help="asv's results folder.")
+@click.option("--out", type=OutFolder(), default=REPORT_DIR, show_default=True,
+              help="Folder the report is written to (created if missing).")
 def report_cmd(results, out) -> None:
     """Write reports/benchmarks/ (tables + charts) from the asv results already on disk."""
     _report(_read_probe(out), results, out)
@@ -98,11 +114,15 @@ def _write_probe(figures: dict, out: Path = REPORT_DIR) -> None:
 
 
 def _read_probe(out: Path) -> dict | None:
+    from rngbench.util.inputs import load_json
+
     path = _probe_path(out)
-    return json.loads(path.read_text()) if path.exists() else None
+    return load_json(path) if path.exists() else None
 
 
 def _report(figures, results: Path = job.RESULTS, out: Path = REPORT_DIR) -> None:
+    from rngbench.bench import report as bench_report
+
     start = time.perf_counter()
     written = bench_report.write_report(results, out, figures)
     _log(f"wrote {len(written)} files to {out} in {time.perf_counter() - start:.1f} s")

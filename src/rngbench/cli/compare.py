@@ -10,20 +10,20 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from rngbench.cli.options import regexes
+from rngbench.cli.console import console as terminal
+from rngbench.cli.console import progress_bar
+from rngbench.cli.options import AtLeast, FiniteFloat, OutFile, bench_option
 from rngbench.compare import interleave
 from rngbench.errors import fail
 from rngbench.util import atomic
-
-console = Console()
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
 
 
 def print_rows(report) -> None:
+    from rich.table import Table
+
     from rngbench.compare.comment import CHANGE_LABEL, human
     from rngbench.compare.significance import FLAGGED, Change
 
@@ -38,6 +38,7 @@ def print_rows(report) -> None:
         table.add_row(CHANGE_LABEL[r.change], human(r.before.value, m.unit, r.before.stats),
                       human(r.after.value, m.unit, r.after.stats), f"{r.ratio:.2f}", m.label,
                       style="red" if r.change == slower else "green")
+    console = terminal()
     if shown:
         console.print(table)
     counts = report.counts()
@@ -49,10 +50,6 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
     from rngbench import config
     from rngbench.compare.run import Settings
 
-    if factor <= 1:
-        fail(f"--factor must be above 1 (got {factor})")
-    if rounds < 1:
-        fail("--rounds must be at least 1")
     defaults = config.load_compare_defaults(suite / "benchmarks" / "matrix.toml")
     return Settings(suite=suite, defaults=list(with_) if with_ else list(defaults.requirements),
                     python=python or defaults.python, bench=list(bench), attributes=list(attribute),
@@ -62,13 +59,12 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
 @click.command()
 @click.argument("base", required=False)
 @click.argument("head", required=False)
-@click.option("--factor", type=float, default=1.1, show_default=True,
+@click.option("--factor", type=FiniteFloat(above=1), default=1.1, show_default=True,
               help="Flag a change only beyond this ratio (and if asv's test finds it significant).")
-@click.option("--rounds", type=click.IntRange(min=1), default=interleave.DEFAULT_TURNS, show_default=True,
+@click.option("--rounds", type=AtLeast(1), default=interleave.DEFAULT_TURNS, show_default=True,
               help=f"Interleaved turns per benchmark and side ({interleave.TURN_SAMPLES} sample(s) each; fewer if a "
                    f"benchmark passes {interleave.MAX_SECONDS:g} s).")
-@click.option("--bench", "-b", multiple=True, callback=regexes,
-              help="Only benchmarks matching this regex (asv --bench); repeatable.")
+@bench_option()
 @click.option("--with", "with_", multiple=True,
               help="Requirement of both sides (default: [compare] in benchmarks/matrix.toml); repeatable.")
 @click.option("--python", default=None, help="Python version spec for the environments (e.g. '>=3.12').")
@@ -79,18 +75,18 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
               help="Git revision of the suite for sides that name an environment (default: the working tree).")
 @click.option("--work", type=click.Path(path_type=Path), default=Path(".rngbench-cache"), show_default=True,
               help="Cache: environments, exported revisions, results.")
-@click.option("--markdown", "md_out", type=click.Path(path_type=Path),
+@click.option("--markdown", "md_out", type=OutFile(make_folders=True),
               help="Write the pull-request comment here [default: WORK/compare/comment.md].")
-@click.option("--json", "json_out", type=click.Path(path_type=Path),
+@click.option("--json", "json_out", type=OutFile(make_folders=True),
               help="Write the rows as JSON here [default: WORK/compare/compare.json].")
 @click.option("--dataset", "datasets", multiple=True,
               help="Dataset to run on; repeatable [default: pbmc68k_reduced]; 'all' for every default dataset.")
-@click.option("--threads", type=int, default=1, show_default=True,
+@click.option("--threads", type=AtLeast(0), default=1, show_default=True,
               help="Threads per benchmark process (OMP/OpenBLAS/MKL/numba); 0 leaves the libraries' defaults.")
 @click.option("--calibrate", is_flag=True, help="A/A runs: measure this runner's noise and recommend a factor.")
-@click.option("--runs", type=click.IntRange(min=1), default=3, show_default=True,
+@click.option("--runs", type=AtLeast(1), default=3, show_default=True,
               help="With --calibrate: how many A/A comparisons.")
-@click.option("--slowdown", type=float, default=1.3, show_default=True,
+@click.option("--slowdown", type=FiniteFloat(above=1), default=1.3, show_default=True,
               help="With --calibrate: HEAD's samples are multiplied by this and must be flagged.")
 def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, suite_rev, work, md_out, json_out,
             datasets, threads, calibrate, runs, slowdown) -> None:
@@ -104,15 +100,11 @@ def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, 
 
     Exit 1 when a benchmark got significantly slower (or started failing).
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from rngbench.compare import calibrate as calibration
     from rngbench.compare import comment, sides
     from rngbench.compare.run import compare_sides
 
     settings = _settings(suite, with_, python, bench, attribute, rounds, factor, work)
-    if threads < 0:
-        fail("--threads must be >= 0")
     if threads:  # a shared 2-core runner: one thread per benchmark keeps other jobs' load from skewing one side
         settings.extra_env.update({name: str(threads) for name in THREAD_VARIABLES})
     settings.threads = threads  # 0: pools left unset, so the interleaved workers are not pinned
@@ -134,8 +126,7 @@ def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, 
             fail("give BASE and HEAD (or --calibrate)")
         base_spec, head_spec = sides.parse(base, repo), sides.parse(head, repo)
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console) as progress:
+    with progress_bar() as progress:
         task = progress.add_task("starting", total=None)
 
         def step(done: int, total: int | None, what: str, prefix: str = "") -> None:
@@ -144,8 +135,6 @@ def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, 
             progress.update(task, completed=done, total=total, description=f"{prefix}{what}"[:70])
 
         if calibrate:
-            if runs < 1 or slowdown <= 1:
-                fail("--runs must be >= 1 and --slowdown above 1")
             result = calibration.calibrate(spec, settings, runs, slowdown,
                                            progress=lambda run, done, total, what: step(
                                                done, total, what, prefix=f"A/A run {run + 1}/{runs}: "))
@@ -164,7 +153,7 @@ def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, 
     print_rows(report)
     atomic.write_text(md_out, text)
     atomic.write_text(json_out, json.dumps(rows_json(report), indent=1) + "\n")
-    console.print(f"wrote {md_out} and {json_out}")
+    terminal().print(f"wrote {md_out} and {json_out}")
     sys.exit(1 if report.regressed else 0)
 
 
@@ -199,6 +188,9 @@ def rows_json(report) -> dict:
 def print_calibration(result) -> None:
     import statistics
 
+    from rich.table import Table
+
+    console = terminal()
     table = Table(title=f"A/A spread per benchmark ({len(result.aa_flagged)} runs)")
     for col in ("benchmark (parameter)", "A/A ratios", "worst"):
         table.add_column(col, overflow="fold")

@@ -1,5 +1,5 @@
-"""The terminal every command prints to: a terminal gets its own width, logs and pipes get wide lines
-(so CI logs do not truncate case ids)."""
+"""The terminal every command prints to, and its one progress bar: a terminal gets its own width, logs and
+pipes get wide lines (so CI logs do not truncate case ids)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,23 @@ import sys
 from collections.abc import Callable
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from rngbench.errors import RngbenchError
 
 
-def console() -> Console:
+def console():
+    """A rich ``Console`` (rich is imported here, not at start-up: ``--help`` stays fast)."""
+    from rich.console import Console
+
     return Console() if sys.stdout.isatty() else Console(width=200)
+
+
+def progress_bar():
+    """The progress bar of every long command (description, bar, done/total, elapsed), on :func:`console`."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console())
 
 
 def run_with_progress(total: int, what: str, plural: str,
@@ -24,8 +33,7 @@ def run_with_progress(total: int, what: str, plural: str,
 
     ``what`` prefixes an item in log lines ("numpy"); ``plural`` names items in the failure line ("releases").
     """
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console()) as progress:
+    with progress_bar() as progress:
         task = progress.add_task("recording", total=total)
 
         def on_done(item: str, error: str | None) -> None:

@@ -10,39 +10,42 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
+from rngbench.cli.console import console as terminal
+from rngbench.cli.console import progress_bar
+from rngbench.cli.options import InputFile, OutFolder, VersionType, jobs_option, store_option
 from rngbench.cli.overhead import DEFAULT_BUDGETS
+from rngbench.cli.streams import DEFAULT_STORE, record_releases
 from rngbench.errors import fail
-
-console = Console()
 
 
 @click.command()
 @click.option("--only", type=click.Choice(["record", "run", "report"]), default=None,
               help="One step (CI runs them in separate jobs); default: all three.")
-@click.option("--series", multiple=True, help="Only this numpy release series, e.g. 2.4 (repeatable).")
+@click.option("--series", multiple=True, type=VersionType(),
+              help="Only this numpy release series, e.g. 2.4 (repeatable).")
 @click.option("--list-series", is_flag=True, help="Print the numpy release series of the matrix as JSON and stop.")
-@click.option("--matrix", "matrix_path", type=click.Path(path_type=Path), default=Path("benchmarks/matrix.toml"),
-              show_default=True)
-@click.option("--budgets", "budgets_path", type=click.Path(path_type=Path), default=DEFAULT_BUDGETS, show_default=True)
+@click.option("--matrix", "matrix_path", type=InputFile(), default=Path("benchmarks/matrix.toml"),
+              show_default=True, help="The version matrix ([nightly]: numpy series x scanpy versions).")
+@click.option("--budgets", "budgets_path", type=InputFile(missing_ok=True), default=DEFAULT_BUDGETS, show_default=True,
+              help="The overhead budgets checked on every numpy version's results.")
 @click.option("--results", type=click.Path(path_type=Path), default=Path(".rngbench-cache/nightly"), show_default=True,
               help="Where each cell's asv results go (kept: a stopped run resumes).")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("reports/nightly"), show_default=True)
-@click.option("--store", "store_path", type=click.Path(path_type=Path), default=Path("stream_fixtures"),
-              show_default=True)
-@click.option("--suite", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True)
+@click.option("--out", type=OutFolder(), default=Path("reports/nightly"), show_default=True,
+              help="Folder the report is written to (created if missing).")
+@store_option(DEFAULT_STORE, "the golden-stream store new numpy releases are recorded into", write=True)
+@click.option("--suite", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
+              help="Directory holding the suite's benchmarks/ (inside a git repository).")
 @click.option("--suite-rev", default=None, help="Git revision of the suite to benchmark (default: the working tree).")
-@click.option("--work", type=click.Path(path_type=Path), default=Path(".rngbench-cache"), show_default=True)
-@click.option("--jobs", "-j", type=int, default=2, show_default=True, help="Parallel stream recordings.")
+@click.option("--work", type=click.Path(path_type=Path, file_okay=False), default=Path(".rngbench-cache"),
+              show_default=True, help="Cache: environments and exported revisions.")
+@jobs_option
 def nightly(only, series, list_series, matrix_path, budgets_path, results, out, store_path, suite, suite_rev, work,
             jobs) -> None:
     """Record new numpy releases, run the numpy x scanpy benchmark matrix and the budgets, write reports/nightly/.
 
     Resumable: recorded releases and finished matrix cells are kept.  Exit 1 when a budget is broken.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from rngbench import budgets, config
     from rngbench.nightly import matrix as nl
     from rngbench.nightly import report as nightly_report
@@ -52,11 +55,10 @@ def nightly(only, series, list_series, matrix_path, budgets_path, results, out, 
         click.echo(json.dumps(list(nl.numpy_versions(matrix))))
         return
     if only in (None, "record"):
-        _record_streams(store_path, jobs)
+        record_releases(store_path, (), jobs, pre=True)
     if only in (None, "run"):
         todo = nl.cells(matrix, nl.numpy_versions(matrix), list(series) or None)
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console) as progress:
+        with progress_bar() as progress:
             task = progress.add_task("benchmark matrix", total=len(todo))
 
             def on_cell(cell, status):
@@ -72,6 +74,7 @@ def nightly(only, series, list_series, matrix_path, budgets_path, results, out, 
         if not statuses:
             fail(f"no finished matrix cells under {results}")
         checks = nl.budget_checks(config.load_budgets(budgets_path), measurements)
+        console = terminal()
         for path in nightly_report.write_report(out, statuses, measurements, checks):
             console.print(f"wrote {path}")
         bad = [c for c in checks if c["status"] == budgets.Status.FAIL]
@@ -79,12 +82,3 @@ def nightly(only, series, list_series, matrix_path, budgets_path, results, out, 
             console.print(f"[red]budget broken (numpy {c['numpy']}): {c['budget']}: {c['row']}: "
                           f"{c['ratio']:.2f} > {c['max']:g}")
         sys.exit(1 if bad else 0)
-
-
-def _record_streams(store_path: Path, jobs: int) -> None:
-    """Every numpy release (pre-releases too) the golden store lacks, via the one stream-recording driver."""
-    from rngbench.cli.console import run_with_progress
-    from rngbench.streams import matrix as mx
-
-    mx.record_missing(store_path, versions=None, pre=True, jobs=jobs, say=console.print,
-                      drive=lambda total, run: run_with_progress(total, "numpy", "numpy releases", run))

@@ -10,13 +10,10 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from rngbench.budgets import Status
+from rngbench.cli.console import console as terminal
+from rngbench.cli.options import InputFile, OutFile
 from rngbench.util import atomic
-
-console = Console()
 
 DEFAULT_BUDGETS = Path("benchmarks/budgets.toml")
 DEFAULT_RESULTS = Path(".asv/results")
@@ -38,6 +35,10 @@ def overhead_markdown(checks) -> str:
 
 
 def print_overhead(checks, verbose: bool = False) -> None:
+    from rich.table import Table
+
+    from rngbench.budgets import Status
+
     table = Table(title="Overhead budgets (ratios within one run)")
     for col in ("budget", "measurement", "ratio", "limit", "result"):
         table.add_column(col, justify="right" if col in ("ratio", "limit") else "left", overflow="fold")
@@ -46,14 +47,15 @@ def print_overhead(checks, verbose: bool = False) -> None:
         ratio = "n/a" if c.ratio is None else f"{c.ratio:.2f}"
         name = c.budget.name + (f"\n[dim]{c.budget.why}" if verbose and c.budget.why else "")
         table.add_row(name, c.label, ratio, f"≤ {c.budget.max:g}", c.status, style=style)
-    console.print(table)
+    terminal().print(table)
 
 
 @click.command()
 @click.argument("results", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--budgets", "budgets_path", type=click.Path(path_type=Path), default=DEFAULT_BUDGETS, show_default=True)
-@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Also write the checks as JSON.")
-@click.option("--markdown", "md_out", type=click.Path(path_type=Path), help="Also write the table as markdown.")
+@click.option("--budgets", "budgets_path", type=InputFile(missing_ok=True), default=DEFAULT_BUDGETS,
+              show_default=True, help="The budgets file ([[budget]] tables).")
+@click.option("--json", "json_out", type=OutFile(make_folders=True), help="Also write the checks as JSON.")
+@click.option("--markdown", "md_out", type=OutFile(make_folders=True), help="Also write the table as markdown.")
 @click.option("--strict", is_flag=True, help="A budget that matches no measurement fails too.")
 @click.option("--verbose", "-v", is_flag=True, help="Show why each budget exists.")
 def overhead(results: tuple[Path, ...], budgets_path: Path, json_out: Path | None, md_out: Path | None,
@@ -64,6 +66,7 @@ def overhead(results: tuple[Path, ...], budgets_path: Path, json_out: Path | Non
     per-cell downsampling.  Exit 1 when a ratio is above its limit.
     """
     from rngbench import budgets
+    from rngbench.budgets import Status
 
     checks = overhead_checks(list(results) or [DEFAULT_RESULTS], budgets_path)
     print_overhead(checks, verbose)
@@ -73,5 +76,5 @@ def overhead(results: tuple[Path, ...], budgets_path: Path, json_out: Path | Non
     if md_out:
         atomic.write_text(md_out, overhead_markdown(checks))
     passed = sum(c.status == Status.PASS for c in checks)
-    console.print(f"{passed} within budget, {len(bad)} broken, {len(checks) - passed - len(bad)} n/a or no data")
+    terminal().print(f"{passed} within budget, {len(bad)} broken, {len(checks) - passed - len(bad)} n/a or no data")
     sys.exit(1 if bad else 0)

@@ -1,8 +1,9 @@
 """``rngbench pipelines ...``: result goldens across numpy / numba / scanpy versions.
 
 Registered on the main command by ``main.add_command(pipelines)`` in ``rngbench.cli``.
-Errors the user can fix end as one line on stderr and exit status 2; ``check``
-exits 1 when a result changed in a way a downstream CI should see.
+Errors the user can fix are :class:`rngbench.errors.RngbenchError` (one line on
+stderr and exit status 2, printed by the main group); ``check`` exits 1 when a
+result changed in a way a downstream CI should see.
 """
 
 from __future__ import annotations
@@ -15,30 +16,41 @@ import click
 
 from rngbench import envs
 from rngbench.cli.console import echo_written, run_with_progress
+from rngbench.cli.options import InputFile, jobs_option, out_folder_option, store_option
 from rngbench.cli.stores import add_verify, open_store
+from rngbench.errors import fail
 
 DEFAULT_STORE = Path("stream_fixtures/pipelines")
 DEFAULT_REPORT = Path("reports/pipelines")
 DEFAULT_STREAM_CHANGES = Path("reports/streams/changes.json")
-
-
-def fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)
+STREAM_CHANGES_KEYS = {"schema", "versions", "cases"}  # the top level of what `streams report` writes
 
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-store_option = click.option("--store", "store_path", type=click.Path(path_type=Path), default=DEFAULT_STORE,
-                            show_default=True, help="The result-golden store.")
+reading_store = store_option(DEFAULT_STORE, "the result-golden store")
+writing_store = store_option(DEFAULT_STORE, "the result-golden store", write=True)
+datasets_option = click.option("--dataset", "datasets", multiple=True,
+                               help="Record only these datasets (default: all); repeatable.")
 
 
-def _open_store(path: Path, must_exist: bool = True, verified: bool = False):
+def _open_store(path: Path, verified: bool = False):
     from rngbench.pipelines.store import PipelineStore
 
-    return open_store(PipelineStore, path, verified=verified, must_exist=must_exist)
+    return open_store(PipelineStore, path, verified=verified, must_exist=False)
+
+
+def _dataset_prefixes(datasets: tuple[str, ...]) -> tuple[str, ...]:
+    """The case-id prefixes of ``--dataset`` values, refused when a name is not in the catalogue (recording
+    nothing for a typo would look like success)."""
+    from rngbench.pipelines import catalogue
+
+    unknown = [d for d in datasets if d not in catalogue.DATASETS]
+    if unknown:
+        fail(f"unknown dataset {', '.join(unknown)} (known: {', '.join(catalogue.DATASETS)})")
+    return tuple(f"{d}:" for d in datasets)
 
 
 @click.group()
@@ -47,9 +59,9 @@ def pipelines() -> None:
 
 
 @pipelines.command()
-@store_option
+@writing_store
 @click.argument("labels", nargs=-1)
-@click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Environments recorded in parallel.")
+@jobs_option
 @click.option("--list", "list_only", is_flag=True, help="Print the matrix and what is stored, record nothing.")
 def matrix(store_path: Path, labels: tuple[str, ...], jobs: int, list_only: bool) -> None:
     """Record every environment of the matrix (or only LABELS) that the store lacks; resumable."""
@@ -57,7 +69,7 @@ def matrix(store_path: Path, labels: tuple[str, ...], jobs: int, list_only: bool
     from rngbench.pipelines import matrix as mx
 
     signal.signal(signal.SIGTERM, _interrupt)
-    store = _open_store(store_path, must_exist=False)
+    store = _open_store(store_path, verified=True)
     try:
         todo, done = mx.plan(store, mx.select(list(labels)), envs.find_interpreters())
     except (mx.MatrixError, envs.EnvError) as exc:
@@ -74,9 +86,9 @@ def matrix(store_path: Path, labels: tuple[str, ...], jobs: int, list_only: bool
 
 
 @pipelines.command()
-@store_option
+@reading_store
 @click.option("--against", default=None, help="A stored environment (name or matrix label); default: the closest.")
-@click.option("--dataset", "datasets", multiple=True, help="Record only these datasets (default: all).")
+@datasets_option
 @click.option("--recorded", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
               help="Compare a recorder output directory (`pipelines record DIR`) instead of recording now.")
 def check(store_path: Path, against: str | None, datasets: tuple[str, ...], recorded: Path | None) -> None:
@@ -84,21 +96,18 @@ def check(store_path: Path, against: str | None, datasets: tuple[str, ...], reco
     from rich.table import Table
 
     from rngbench.cli.console import console as _console
-    from rngbench.golden.store import StoreError
-    from rngbench.pipelines import catalogue
     from rngbench.pipelines import check as checking
+    from rngbench.golden.store import StoreError
     from rngbench.pipelines.matrix import MatrixError
     from rngbench.pipelines.report import _main_measure
 
-    unknown = [d for d in datasets if d not in catalogue.DATASETS]
-    if unknown:
-        fail(f"unknown dataset {', '.join(unknown)} (known: {', '.join(catalogue.DATASETS)})")
+    prefixes = _dataset_prefixes(datasets)
     store = _open_store(store_path, verified=True)
     try:
         if against:
             checking.resolve(store, against)  # before minutes of recording
         installed = (checking.load_recorded(recorded) if recorded else
-                     checking.record_installed(tuple(f"{d}:" for d in datasets)))
+                     checking.record_installed(prefixes))
         result = checking.run_check(store, installed, against)
     except (StoreError, MatrixError, envs.EnvError) as exc:
         fail(str(exc))
@@ -125,15 +134,17 @@ def check(store_path: Path, against: str | None, datasets: tuple[str, ...], reco
 
 
 @pipelines.command()
-@store_option
-@click.option("--out", "outdir", type=click.Path(path_type=Path), default=DEFAULT_REPORT, show_default=True)
-@click.option("--stream-changes", type=click.Path(path_type=Path), default=DEFAULT_STREAM_CHANGES, show_default=True,
-              help="The stream store's changes.json, linked from numpy steps.")
+@reading_store
+@out_folder_option(DEFAULT_REPORT)
+@click.option("--stream-changes", type=InputFile(missing_ok=True), default=DEFAULT_STREAM_CHANGES, show_default=True,
+              help="The stream store's changes.json (`rngbench streams report`), linked from numpy steps; "
+                   "the links are left out when it does not exist.")
 def report(store_path: Path, outdir: Path, stream_changes: Path) -> None:
     """Write reports/pipelines/: README.md, heatmap.png and changes.json."""
     from rngbench.golden.store import StoreError
     from rngbench.pipelines.report import write
 
+    _check_stream_changes(stream_changes)
     store = _open_store(store_path, verified=True)
     try:
         paths = write(store, outdir, stream_changes)
@@ -142,44 +153,59 @@ def report(store_path: Path, outdir: Path, stream_changes: Path) -> None:
     echo_written(paths)
 
 
+def _check_stream_changes(path: Path) -> None:
+    """``--stream-changes`` must be what `streams report` writes, or absent: a file of another kind (the
+    pipelines' own changes.json, any other JSON) would silently drop every link."""
+    from rngbench.util.inputs import load_json
+
+    if not path.exists():
+        return
+    doc = load_json(path)
+    cases = doc.get("cases") if isinstance(doc, dict) else None
+    if not (isinstance(cases, list) and set(doc) == STREAM_CHANGES_KEYS
+            and all(isinstance(c, dict) and {"method", "changes"} <= set(c) for c in cases)):
+        fail(f"--stream-changes {path}: not a changes.json written by `rngbench streams report`")
+
+
 @pipelines.command()
-@click.argument("outdir", type=click.Path(path_type=Path))
-@click.option("--dataset", "datasets", multiple=True, help="Record only these datasets (default: all).")
+@click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
+@datasets_option
 def record(outdir: Path, datasets: tuple[str, ...]) -> None:
     """Record the installed stack into OUTDIR (what the matrix runs in each environment)."""
     from rngbench.pipelines import matrix as mx
 
+    prefixes = _dataset_prefixes(datasets)
     try:
-        mx.run_recorder(sys.executable, outdir, mx.export_inputs(), tuple(f"{d}:" for d in datasets))
+        mx.run_recorder(sys.executable, outdir, mx.export_inputs(), prefixes)
     except mx.MatrixError as exc:
         fail(str(exc))
     click.echo(f"wrote {outdir}")
 
 
 @pipelines.command()
-@store_option
+@writing_store
 @click.argument("recorded", type=click.Path(path_type=Path, exists=True, file_okay=False))
 def ingest(store_path: Path, recorded: Path) -> None:
     """Add a recorder output directory to the store (under its file lock)."""
-    from rngbench.golden.store import StoreError
     from rngbench.pipelines import matrix as mx
+    from rngbench.golden.store import StoreError
 
     try:
-        name = mx.ingest(_open_store(store_path, must_exist=False), recorded)
+        name = mx.ingest(_open_store(store_path), recorded)
     except (StoreError, mx.MatrixError) as exc:
         fail(str(exc))
     click.echo(f"stored {name}")
 
 
 @pipelines.command()
-@store_option
+@reading_store
 @click.argument("before")
 @click.argument("after")
 def attribute(store_path: Path, before: str, after: str) -> None:
     """Every case that differs from BEFORE to AFTER (stored names or matrix labels) and the package step(s) that
     changed it, through stored environments that change one package at a time."""
-    from rngbench.golden.store import StoreError
     from rngbench.pipelines import attribution
+    from rngbench.golden.store import StoreError
     from rngbench.pipelines.pairs import Comparer
     from rngbench.pipelines.report import labels
 
@@ -190,6 +216,8 @@ def attribute(store_path: Path, before: str, after: str) -> None:
         for given, name in zip((before, after), names):
             if name not in store.environments():
                 raise StoreError(f"no stored environment {given} (stored: {', '.join(sorted(by_label))})")
+        if names[0] == names[1]:
+            fail(f"BEFORE and AFTER are the same environment ({names[0]}): nothing to attribute")
         comparer = Comparer(store)
         steps = attribution.chain(comparer, *names)
         found = attribution.attribute(comparer, *names)
@@ -203,4 +231,4 @@ def attribute(store_path: Path, before: str, after: str) -> None:
     click.echo(f"{len(found)} case(s) not identical, {sum(i['difference'] for i in found)} of them changed")
 
 
-add_verify(pipelines, store_option, _open_store)
+add_verify(pipelines, reading_store, _open_store)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from rngbench.cli.console import console as terminal
 from rngbench.cli.console import echo_written, run_with_progress
+from rngbench.cli.options import VersionType, jobs_option, out_folder_option, store_option
 from rngbench.cli.stores import add_verify, open_store
 from rngbench.errors import fail
 
@@ -24,20 +23,21 @@ def streams() -> None:
     """The golden-stream store (stream_fixtures/) and NEP 19 verdicts."""
 
 
-store_option = click.option("--store", "store_path", type=click.Path(path_type=Path), default=DEFAULT_STORE,
-                            show_default=True, help="The golden-stream store.")
+reading_store = store_option(DEFAULT_STORE, "the golden-stream store")
+writing_store = store_option(DEFAULT_STORE, "the golden-stream store", write=True)
 
 
 def _store(path: Path, *, verified: bool = False):
-    """The store at ``path``; with ``verified``, only if it passes the same integrity gate as `streams verify`."""
+    """The store at ``path`` (checked by ``--store``'s type); with ``verified``, only past the readers' gate of
+    `streams verify` (a truncated INDEX must not silently shift which release is "newest")."""
     from rngbench.streams.store import Store
 
     return open_store(Store, path, verified=verified)
 
 
 @streams.command()
-@store_option
-@click.option("--against", default="newest", show_default=True,
+@reading_store
+@click.option("--against", type=VersionType("newest", "all"), default="newest", show_default=True,
               help="A stored numpy version, 'newest', or 'all'.")
 def check(store_path: Path, against: str) -> None:
     """Record the installed numpy in-process and compare it with the store.
@@ -45,6 +45,8 @@ def check(store_path: Path, against: str) -> None:
     Exit 1 when it breaks NEP 19: a BitGenerator, SeedSequence, Generator.bytes/integers/random
     or legacy case changed beyond roundoff, or a Generator distribution changed inside an X.Y series.
     """
+    from rich.table import Table
+
     from rngbench.streams import check as checking
     from rngbench.streams.store import StoreError
 
@@ -91,8 +93,8 @@ def check(store_path: Path, against: str) -> None:
 
 
 @streams.command()
-@store_option
-@click.option("--out", "outdir", type=click.Path(path_type=Path), default=DEFAULT_STREAMS_REPORT, show_default=True)
+@reading_store
+@out_folder_option(DEFAULT_STREAMS_REPORT)
 def report(store_path: Path, outdir: Path) -> None:
     """Write reports/streams/: README.md, heatmap.png and changes.json."""
     from rngbench.streams.history import build_changes
@@ -100,8 +102,6 @@ def report(store_path: Path, outdir: Path) -> None:
     from rngbench.streams.store import StoreError
 
     store = _store(store_path, verified=True)
-    if outdir.exists() and not outdir.is_dir():
-        fail(f"--out {outdir} is a file, not a folder")
     try:
         changes = build_changes(store)
         paths = write_report(changes, store, outdir)
@@ -111,13 +111,17 @@ def report(store_path: Path, outdir: Path) -> None:
 
 
 @streams.command()
-@store_option
-@click.argument("versions", nargs=-1)
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
-              help="Parallel recordings.")
+@writing_store
+@click.argument("versions", nargs=-1, type=VersionType())
+@jobs_option
 @click.option("--pre/--no-pre", default=False, help="Include pre-releases.")
 def matrix(store_path: Path, versions: tuple[str, ...], jobs: int, pre: bool) -> None:
     """Record every numpy release from 1.16.0 on (or only VERSIONS) that the store lacks."""
+    record_releases(store_path, versions, jobs, pre=pre)
+
+
+def record_releases(store_path: Path, versions: tuple[str, ...], jobs: int, *, pre: bool) -> None:
+    """The command line's face of the one stream-recording driver (`streams matrix`, `nightly`)."""
     from rngbench.streams import matrix as mx
 
     store = mx.record_missing(store_path, versions=list(versions), pre=pre, jobs=jobs, say=click.echo,
@@ -126,7 +130,7 @@ def matrix(store_path: Path, versions: tuple[str, ...], jobs: int, pre: bool) ->
 
 
 @streams.command()
-@click.argument("outdir", type=click.Path(path_type=Path))
+@click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
 def record(outdir: Path) -> None:
     """Record the installed numpy into OUTDIR (what the matrix runs in each environment)."""
     from rngbench.streams.recorder import record as recorder
@@ -136,7 +140,7 @@ def record(outdir: Path) -> None:
 
 
 @streams.command()
-@store_option
+@writing_store
 @click.argument("recorded", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--create", is_flag=True, help="Start a new store if there is none at --store.")
 def ingest(store_path: Path, recorded: Path, create: bool) -> None:
@@ -150,4 +154,4 @@ def ingest(store_path: Path, recorded: Path, create: bool) -> None:
     click.echo(f"stored {mx.ingest_output(mx.writable_store(store_path, create=create), recorded)}")
 
 
-add_verify(streams, store_option, _store)
+add_verify(streams, reading_store, _store)

@@ -10,11 +10,16 @@ rendering with GitHub's own markdown library.
 
 The first line is a hidden marker so the posting workflow can find its own
 earlier comment and edit it instead of adding another.
+
+Lengths are counted as GitHub counts a comment body: in UTF-16 code units
+(:func:`utf16_len`; an emoji such as 🔴 is two).  ``render(report, limit)``
+stops adding table rows once a table would pass ``limit`` -- the bot's comment
+shows at most a few hundred rows, so a comparison of thousands of rows costs
+only the rows that can be shown (each row's interval is a bootstrap).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rngbench import stats
@@ -99,14 +104,30 @@ def ratio_interval(row: Row) -> stats.RatioInterval | None:
     return stats.ratio_interval(a, b)
 
 
-def _table(rows: Iterable[Row]) -> list[str]:
-    cells = []
-    for row in rows:
+def utf16_len(text: str) -> int:
+    """The length GitHub's API (and JavaScript's ``.length``) gives ``text``: UTF-16 code units."""
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+
+
+def _table(rows: list[Row], room: int | None = None, max_rows: int | None = None) -> list[str]:
+    """The table of ``rows``; with ``room`` (UTF-16 units), only the first rows whose cells alone fit in it
+    (padding only adds to a row, so the rows left out could not have been shown); with ``max_rows``, at most that
+    many.  A line after the table counts the rows left out."""
+    cells, used = [], 0
+    for row in rows[:max_rows]:
         m = row.measurement
         before = human(row.before.value, m.unit, row.before.stats) if row.before else "missing"
         after = human(row.after.value, m.unit, row.after.stats) if row.after else "missing"
-        cells.append([CHANGE_LABEL[row.change], before, after, _ratio(row), code(m.label)])
-    return [table(["Change", "Before", "After", "Ratio (95 % CI)", "Benchmark (Parameter)"], cells, "lrrrl")]
+        line = [CHANGE_LABEL[row.change], before, after, _ratio(row), code(m.label)]
+        used += sum(utf16_len(c) for c in line) + 3 * len(line) + 1  # "| " ... " |" and the newline
+        if room is not None and used > room and cells:
+            break
+        cells.append(line)
+    out = [table(["Change", "Before", "After", "Ratio (95 % CI)", "Benchmark (Parameter)"], cells, "lrrrl")]
+    if len(cells) < len(rows):
+        out += ["", f"… and {len(rows) - len(cells)} more rows, left out for length (all are in the comparison's "
+                    f"JSON)."]
+    return out
 
 
 def _order(rows: list[Row], change: str) -> list[Row]:
@@ -116,8 +137,10 @@ def _order(rows: list[Row], change: str) -> list[Row]:
     return sorted(picked, key=lambda r: (sign * (r.ratio or 1.0), r.measurement.label))
 
 
-def render(report: Report) -> str:
-    """The whole comment, marker first."""
+def render(report: Report, limit: int | None = None, max_rows: int | None = None) -> str:
+    """The whole comment, marker first.  With ``limit`` (UTF-16 units) tables stop where the comment would pass it
+    (the caller still cuts the text: :func:`rngbench.compare.trusted._finish`), with ``max_rows`` after that many
+    rows each."""
     rows = report.rows
     counts = report.counts()
     changed = _order(rows, Change.REGRESSION) + _order(rows, Change.IMPROVEMENT)
@@ -136,19 +159,24 @@ def render(report: Report) -> str:
     if report.note:
         out += ["", f"> {code(report.note)}"]
     out += ["", "### Benchmark changes", ""]
+
+    def room() -> int | None:
+        return None if limit is None else limit - utf16_len("\n".join(out))
+
     if changed:
-        out += _table(changed)
+        out += _table(changed, room(), max_rows)
     else:
         out.append("None beyond the factor and significant.")
     out.append("")
     if unchanged:
         out += ["<details>", f"<summary>Unchanged ({len(unchanged)})</summary>", ""]
-        out += _table(unchanged)
+        out += _table(unchanged, room(), max_rows)
         out += ["", "</details>", ""]
     if trouble:
         # n/a on both sides is the normal state of an impossible combination: counted, collapsed
-        both_na = [r for r in trouble if _state(r.before) == _state(r.after) == "n/a"]
-        listed = [r for r in trouble if r not in both_na]
+        both_na, listed = [], []
+        for r in trouble:
+            (both_na if _state(r.before) == _state(r.after) == "n/a" else listed).append(r)
         out += ["### Failures and n/a", ""]
         for r in listed:
             out.append(f"- {CHANGE_LABEL[r.change]}: {code(r.measurement.label)}"

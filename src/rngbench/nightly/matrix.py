@@ -28,6 +28,7 @@ from rngbench.compare import sides
 from rngbench.config import NightlyMatrix
 from rngbench.errors import RngbenchError
 from rngbench.util import atomic
+from rngbench.util.inputs import load_json
 
 CELL_FILE = "cell.json"
 
@@ -145,7 +146,9 @@ def read_cells(results: Path) -> tuple[list[dict], list[Measurement]]:
     """Every finished cell under ``results`` (also from merged CI artifacts) and its measurements."""
     statuses, measurements = [], []
     for done in sorted(Path(results).glob(f"**/{CELL_FILE}")):
-        status = json.loads(done.read_text())
+        status = load_json(done)
+        if not isinstance(status, dict):
+            raise RngbenchError(f"{done}: not a matrix cell's status (a JSON object)")
         statuses.append(status)
         if status.get("status") == "ok":
             ms = read_results([done.parent / "results"])
