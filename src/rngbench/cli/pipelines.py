@@ -96,8 +96,8 @@ def check(store_path: Path, against: str | None, datasets: tuple[str, ...], reco
     from rich.table import Table
 
     from rngbench.cli.console import console as _console
-    from rngbench.pipelines import check as checking
     from rngbench.golden.store import StoreError
+    from rngbench.pipelines import check as checking
     from rngbench.pipelines.matrix import MatrixError
     from rngbench.pipelines.report import _main_measure
 
@@ -187,8 +187,8 @@ def record(outdir: Path, datasets: tuple[str, ...]) -> None:
 @click.argument("recorded", type=click.Path(path_type=Path, exists=True, file_okay=False))
 def ingest(store_path: Path, recorded: Path) -> None:
     """Add a recorder output directory to the store (under its file lock)."""
-    from rngbench.pipelines import matrix as mx
     from rngbench.golden.store import StoreError
+    from rngbench.pipelines import matrix as mx
 
     try:
         name = mx.ingest(_open_store(store_path), recorded)
@@ -204,8 +204,8 @@ def ingest(store_path: Path, recorded: Path) -> None:
 def attribute(store_path: Path, before: str, after: str) -> None:
     """Every case that differs from BEFORE to AFTER (stored names or matrix labels) and the package step(s) that
     changed it, through stored environments that change one package at a time."""
-    from rngbench.pipelines import attribution
     from rngbench.golden.store import StoreError
+    from rngbench.pipelines import attribution
     from rngbench.pipelines.pairs import Comparer
     from rngbench.pipelines.report import labels
 
