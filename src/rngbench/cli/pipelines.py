@@ -69,7 +69,7 @@ def matrix(store_path: Path, labels: tuple[str, ...], jobs: int, list_only: bool
     from rngbench.pipelines import matrix as mx
 
     signal.signal(signal.SIGTERM, _interrupt)
-    store = _open_store(store_path, verified=True)
+    store = _open_store(store_path)
     try:
         todo, done = mx.plan(store, mx.select(list(labels)), envs.find_interpreters())
     except (mx.MatrixError, envs.EnvError) as exc:
