@@ -610,18 +610,12 @@ def one_minus(*ks):
 
 
 def span(low, high, thresholds=(), one_minus_ks=(), extra=()):
-    """A one-parameter range: every SWEEP_INNER_STEP decades inside 1e-20 ... 1e20, every SWEEP_DECADE_STEP
-    beyond, the range ends, each threshold with its neighbouring doubles, and further exact points."""
+    """A one-parameter range: every SWEEP_DECADE_STEP decades from the low end, every SWEEP_INNER_STEP decades
+    inside 1e-20 ... 1e20, the range ends, each threshold with its neighbouring doubles, and further exact points."""
     points = set([low, high])
-    k = int(math.floor(math.log10(low)))
-    while k <= math.log10(high):
-        value = float("1e%d" % k)
-        if low <= value <= high:
-            points.add(value)
-        inside = -INNER <= k < INNER
-        k += SWEEP_INNER_STEP if inside else SWEEP_DECADE_STEP
-        if not inside and -INNER < k < INNER:
-            k = -INNER
+    ladder = range(int(math.floor(math.log10(low))), int(math.log10(high)) + 1, SWEEP_DECADE_STEP)
+    inner = range(-INNER, INNER + 1, SWEEP_INNER_STEP)
+    points.update(v for v in (float("1e%d" % k) for k in set(ladder) | set(inner)) if low <= v <= high)
     points.update(v for v in around(*thresholds) if low <= v <= high)
     points.update(v for v in one_minus(*one_minus_ks) if low <= v <= high)
     points.update(extra)
@@ -709,7 +703,7 @@ SWEEPS = [
     sweep("binomial", n=int_decades(0, 18, 3), p=decades(-20, -2, 3) + (0.5,) + one_minus(2, 8, 16)),
     diagonal("binomial", "p", "product", ("n",), (0.1, 1.0, 10.0, 30.0, 1000.0), (0.0, 1.0), n=int_decades(0, 18)),
     diagonal("binomial", "p", "complement_product", ("n",), (1.0, 30.0), (0.5, 1.0), n=int_decades(0, 18)),
-    diagonal("binomial", "p", "product", ("n",), (30.0,), (0.0, 0.5), True, n=(60, 1000, 10 ** 9, 10 ** 15)),
+    diagonal("binomial", "p", "product", ("n",), (30.0,), (0.0, 1.0), True, n=(60, 1000, 10 ** 9, 10 ** 15)),
     sweep("binomial", n=(61, 10 ** 9), p=around(0.5)),
     # hypergeometric: populations x nsample at the HRUA switches (G: 10 and total - 10; L: 10 / 11) and shares
     diagonal("hypergeometric", "nsample", "count", ("ngood", "nbad"), (9, 10, 11), (0, 2 * 10 ** 9),
@@ -795,15 +789,19 @@ def format_value(value):
 
 
 def point_params(line, point):
-    """The keyword arguments of one point: swept and derived values, then ``fixed`` (with "$x" filled in)."""
-    params = dict((k, v) for k, v in point.items() if k not in line["fixed"] and not _in_template(line, k))
+    """The keyword arguments of one point: swept and derived values, then ``fixed`` (with "$x" filled in).
+
+    A value that only fills a list (multinomial's ``pvals=["$p", 0.0]``) is not a keyword itself; one copied
+    whole (beta's ``b="$a"``) is.
+    """
+    params = dict((k, v) for k, v in point.items() if k not in line["fixed"] and not _in_list(line, k))
     for k, template in line["fixed"].items():
         params[k] = _fill(template, point)
     return params
 
 
-def _in_template(line, name):
-    return any(_mentions(t, name) for t in line["fixed"].values())
+def _in_list(line, name):
+    return any(isinstance(t, list) and _mentions(t, name) for t in line["fixed"].values())
 
 
 def _mentions(template, name):
