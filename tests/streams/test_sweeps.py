@@ -31,6 +31,8 @@ def test_points_are_named_by_their_parameters_readably():
     assert "Generator[PCG64].binomial[sweep:n=1e18,p=1e-17]" in IDS  # n * p = 10: inversion, p below 1.1e-16
     assert "Generator[PCG64].hypergeometric[sweep:nbad=1e4,ngood=1e8,nsample=10]" in IDS
     assert "RandomState.dirichlet[sweep:alpha=3x0.1]" in IDS
+    assert "RandomState.multinomial[sweep:n=1e18,pvals=(1e-20,0.0)]" in IDS
+    assert not [cid for cid, c in IDS.items() if "[" in c["regime"] or "]" in c["regime"]]  # ids split at the last [
     case = IDS["RandomState.binomial[sweep:n=1e9,p=3e-08]"]
     assert case["params"] == {"n": 10 ** 9, "p": 30 / 10 ** 9, "size": catalogue.SWEEP_N}
     assert catalogue.format_value(30 * 10 ** 9) == "3e10" and catalogue.format_value(100) == "100"

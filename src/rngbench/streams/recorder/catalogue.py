@@ -710,8 +710,12 @@ SWEEPS = [
              ngood=int_decades(0, 8, 4) + (10 ** 9 - 1,), nbad=int_decades(0, 8, 4)),
     diagonal("hypergeometric", "nsample", "share", ("ngood", "nbad"), (0.5,), (0, 2 * 10 ** 9),
              ngood=int_decades(0, 8, 4) + (10 ** 9 - 1,), nbad=int_decades(0, 8, 4)),
-    diagonal("hypergeometric", "nsample", "total_minus", ("ngood", "nbad"), (10, 9), (0, 2 * 10 ** 9),
+    diagonal("hypergeometric", "nsample", "total_minus", ("ngood", "nbad"), (10, 9), (0, 2 * 10 ** 9), apis=("Generator",),
              ngood=int_decades(0, 8, 4) + (10 ** 9 - 1,), nbad=int_decades(0, 8, 4)),
+    # legacy HRUA with a sample 9 or 10 short of a population of 1e8 or more takes ~0.4 s for 400 draws: slow but
+    # finite, so on a loaded machine the watchdog would record "hangs" now and then; its populations stop at 1e4 bad
+    diagonal("hypergeometric", "nsample", "total_minus", ("ngood", "nbad"), (10, 9), (0, 2 * 10 ** 9), apis=("legacy",),
+             ngood=int_decades(0, 8, 4) + (10 ** 9 - 1,), nbad=int_decades(0, 4, 4)),
     # negative binomial: gamma shape n x p; the mean n (1 - p) / p at the Poisson PTRS switch and far above it
     sweep("negative_binomial", n=decades(-20, 20, 20) + around(1.0), p=decades(-20, -5, 5) + (0.5,) + one_minus(4, 16)),
     diagonal("negative_binomial", "p", "nb_mean", ("n",), (10.0, 1e6), (0.0, 1.0), n=decades(-20, 20, 5)),
@@ -774,11 +778,12 @@ def line_points(line):
 
 
 def format_value(value):
-    """Short, exact, readable: integers with trailing zeros as 1e9 / 3e10, floats by repr, lists compacted."""
+    """Short, exact, readable: integers with trailing zeros as 1e9 / 3e10, floats by repr, lists as 3x0.1 or
+    (1e-20,0.0) (a case id's regime is what follows its last "[", so it holds no brackets)."""
     if isinstance(value, list):
         if len(value) > 1 and all(v == value[0] for v in value):
             return "%dx%s" % (len(value), format_value(value[0]))
-        return "[%s]" % ",".join(format_value(v) for v in value)
+        return "(%s)" % ",".join(format_value(v) for v in value)  # no brackets: ids end at the last "["
     if isinstance(value, bool) or not isinstance(value, int):
         return repr(value)
     digits = str(abs(value))
