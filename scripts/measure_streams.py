@@ -41,6 +41,18 @@ def median_of(runs: int, cmd: list[str], env: dict | None = None) -> tuple[float
     return statistics.median(times), times
 
 
+def store_size(root: Path = STORE) -> tuple[int, int]:
+    """(bytes in files, bytes on disk in 4 KiB blocks, as `du` counts) of the golden-stream store; pipelines/ (the
+    result-golden store) is not part of it."""
+    files = [p for p in root.rglob("*") if p.is_file() and "pipelines" not in p.relative_to(root).parts]
+    sizes = [p.stat().st_size for p in files]
+    return sum(sizes), sum(-(-s // 4096) * 4096 for s in sizes)
+
+
+def load() -> str:
+    return "load average %.2f %.2f %.2f" % os.getloadavg()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--matrix", action="store_true", help="also time the whole matrix, cold and warm")
@@ -49,6 +61,7 @@ def main() -> int:
     args = parser.parse_args()
     rngbench = str(BIN / "rngbench")
     rows = []
+    load_before = load()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         env = dict(os.environ)
@@ -82,7 +95,10 @@ def main() -> int:
     for name, med, times, target in rows:
         flag = "ok" if med <= target else "OVER"
         print(f"{name:45s} {med:9.1f} {target:9.0f}  {', '.join(f'{t:.1f}' for t in times)}  {flag}")
-    print(f"machine: {os.cpu_count()} cores, {sys.platform}")
+    print(f"machine: {os.cpu_count()} cores, {sys.platform}; {load_before} before, {load()} after")
+    size, on_disk = store_size()
+    print(f"store (stream_fixtures without pipelines/): {size / 1e6:.1f} MB in files, {on_disk / 1e6:.1f} MB on disk "
+          f"(target 50 MB)")
     return 0
 
 

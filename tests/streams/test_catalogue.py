@@ -55,8 +55,6 @@ def test_ids_are_unique_and_distributions_draw_enough():
     sized = [c for c in cases if isinstance(c["params"].get("size"), int)
              and c["target"].startswith(("Generator[", "RandomState", "np.random")) and "sweep:" not in c["regime"]]
     assert sized and sum(c["params"]["size"] >= catalogue.N for c in sized) / len(sized) > 0.8
-    sweeps = [c for c in cases if "sweep:" in c["regime"]]
-    assert sweeps and all(c["params"]["size"] == catalogue.SWEEP_N for c in sweeps)
 
 
 def test_duplicate_ids_are_rejected():
@@ -70,25 +68,26 @@ def test_next_double_matches_math_nextafter():
         assert catalogue.next_double(x, False) == math.nextafter(x, -math.inf)
 
 
-def test_sweep_grid_has_range_ends_decades_and_both_sides_of_each_threshold():
-    points = catalogue.sweep_points(catalogue.TINY, 1.0, (1.0 / 3.0,), {"one_minus": True})
-    assert points == sorted(set(points))
+def test_one_parameter_span_has_range_ends_decades_and_both_sides_of_each_threshold():
+    points = catalogue.span(catalogue.TINY, 1.0, (1.0 / 3.0,), one_minus_ks=(1, 2, 4, 8, 12, 15, 16))
+    assert list(points) == sorted(set(points))
     assert points[0] == catalogue.TINY and points[-1] == 1.0
     third = 1.0 / 3.0
     assert {math.nextafter(third, 0.0), third, math.nextafter(third, 1.0)} <= set(points)
-    assert 1e-4 in points and 1e-304 in points  # decades every SWEEP_DECADE_STEP
+    assert 1e-4 in points and 1e-304 in points and 1e-20 in points  # every SWEEP_DECADE_STEP, and the inner range
     assert 1.0 - 1e-16 in points  # approaching 1 from below: where 1 - p cancels
-    ints = catalogue.sweep_points(1, 10 ** 18, (60,), {"ints": True})
+    ints = catalogue.int_span(1, 10 ** 18, (60,))
     assert {59, 60, 61, 1, 10 ** 18} <= set(ints) and all(isinstance(p, int) for p in ints)
 
 
 def test_sweeps_expand_to_readable_unique_cases():
-    cases = [c for c in catalogue.expand() if "sweep:" in c["regime"]]
+    cases = [c for c in catalogue.expand() if c["regime"].startswith(catalogue.SWEEP_PREFIX)]
     ids = {c["id"] for c in cases}
-    assert "Generator[PCG64].binomial[sweep:p=0.5;n=100]" in ids
+    assert "Generator[PCG64].binomial[sweep:n=100,p=0.5]" in ids
     assert "RandomState.poisson[sweep:lam=10.0]" in ids
-    one = next(c for c in cases if c["id"] == "Generator[PCG64].beta[sweep:a=b=1.0]")
+    one = next(c for c in cases if c["id"] == "Generator[PCG64].beta[sweep:a=1.0,b=1.0]")
     assert one["params"] == {"a": 1.0, "b": 1.0, "size": catalogue.SWEEP_N}
+    assert all(c["params"]["size"] == catalogue.SWEEP_N for c in cases)
     methods = {(c["target"], c["method"]) for c in cases}
     assert len(methods) >= 38  # every distribution with a real shape parameter, on both APIs
 

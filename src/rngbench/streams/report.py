@@ -19,6 +19,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from packaging.version import Version  # noqa: E402
 
+from rngbench.streams import grids  # noqa: E402
 from rngbench.streams.history import regime_of  # noqa: E402
 from rngbench.streams.store import Store  # noqa: E402
 from rngbench.util import atomic, markdown  # noqa: E402
@@ -130,6 +131,21 @@ def _table(frame: pd.DataFrame) -> str:
     return markdown.table(headers, rows, align="llllrrrll") + "\n"
 
 
+def grid_section(frame: pd.DataFrame) -> str:
+    """Changes only the two-parameter sweeps found: the point, the release, where the streams part, which line
+    reached the point and which one-parameter line passes through it (see ``streams.grids``)."""
+    found = grids.describe(grids.grid_only_findings(frame))
+    if found.empty:
+        return "_none_\n"
+    headers = ["method", "parameters", "from → to", "kind", "first index", "fraction", "verdict", "found by",
+               "one-parameter line through the point"]
+    rows = [[code(r["method"]), code(r["parameters"]), f"{r['from']} → {r['to']}", r["kind"],
+             "" if pd.isna(r["first_index"]) else str(int(r["first_index"])),
+             "" if pd.isna(r["fraction"]) else f"{r['fraction']:.3f}", r["verdict"], r["lines"], r["one_dimensional"]]
+            for r in found.to_dict("records")]
+    return markdown.table(headers, rows, align="lllllrrlll") + "\n"
+
+
 def headlines(frame: pd.DataFrame) -> str:
     """NEP 19 breaches grouped by release and method: the short list a maintainer reads first."""
     bad = frame[frame["verdict"].isin(["violation", "bugfix-release"])]
@@ -201,6 +217,15 @@ def render_markdown(changes: dict, store: Store) -> str:
         "hand-picked regime of that method changed the same way.",
         "",
         _table(found_by_sweeps),
+        "## Changes found only by the two-parameter sweeps",
+        "",
+        "Points that only grid or diagonal lines reach (`streams/recorder/catalogue.py`, `SWEEPS`), whose method "
+        "changed in a release transition where no hand-picked regime and no one-parameter sweep point of that "
+        "method changed the same way. *One-parameter line through the point*: a line of `SWEEPS` with every other "
+        "parameter at this point's value, which a finer grid along it could have used to find the change; `none` "
+        "means only a sweep over two parameters reaches it.",
+        "",
+        grid_section(everything),
         "## NEP 19 violations and bugfix-release changes, case by case",
         "",
         _table(real[real["verdict"].isin(["violation", "bugfix-release"])]),

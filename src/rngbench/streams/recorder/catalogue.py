@@ -530,77 +530,50 @@ CASES = [
 
 # ---- parameter sweeps -------------------------------------------------------------------------------
 # The hand-picked regimes above put one point in each code path; precision changes (log vs log1p, 1 - p for
-# tiny p, cancellation next to a branch threshold) only show at extreme parameters.  A sweep line runs one
-# method over a log-spaced grid of one real parameter, from the smallest value it accepts to the largest,
-# plus every branch threshold of numpy's C sources (numpy/random/src/distributions/*.c, _legacy/*.c) and the
-# doubles either side of it.  Fewer draws per point keep the store small.
+# tiny p, cancellation next to a branch threshold) only show at extreme parameters, and many of numpy's branch
+# conditions (numpy/random/src/distributions/*.c, _legacy/*.c) are on a *combination* of parameters: binomial
+# switches from inversion to BTPE at n * min(p, 1 - p) > 30, and inversion's exp(n * log(1 - p)) loses all of
+# p below 1.1e-16 only when n is large enough for n * p to matter.  A sweep line is data: a method, the APIs it
+# runs on, a set of values per swept parameter (every combination is a point: a grid), optionally one parameter
+# derived from the others (a diagonal: constant product, ratio, share), and fixed parameters.  Each point is one
+# case, named by its parameters (``RandomState.binomial[sweep:n=1e9,p=3e-08]``); a point two lines reach is one
+# case.  Branch conditions read from the C sources, per method (G: Generator, L: legacy RandomState):
 #
-#   (target, method, label, params with "$value" where the swept value goes, (low, high), thresholds, options)
+#   binomial        p == 0 or n == 0 -> 0; p > 0.5 works on q = 1 - p and returns n - X; n * min(p, q) <= 30
+#                   inversion (qn = exp(n log q) in L and G < 2.4, exp(n log1p(-p)) in G >= 2.4; bound
+#                   min(n, np + 10 sqrt(npq + 1))), else BTPE (squeeze when 20 < |y - m| < nrq / 2 - 1, Stirling
+#                   terms there corrected in G 2.5)
+#   hypergeometric  G: 10 <= nsample <= total - 10 HRUA, else sequential sampling of min(nsample, total - nsample);
+#                   ngood, nbad < 1e9.  L: nsample > 10 HRUA, 1 <= nsample <= 10 HYP
+#   negative_binomial  poisson(gamma(n, (1 - p) / p)): gamma shape n (== 1, < 1 branches), Poisson lam = the gamma
+#                   draw (< 10 multiplication, >= 10 PTRS); G raises when (1 - p) / p * (n + 10 sqrt n) > ~9.2e18
+#   beta            a <= 1 and b <= 1 Johnk (log-space fallback when X or Y underflows; G >= 2.0 one uniform when
+#                   both < 3e-103), else gamma(a) / (gamma(a) + gamma(b)); both tiny loops for ever in old releases
+#   gamma           standard_gamma(shape) * scale: shape == 1, == 0, < 1 (Johnk-like), > 1 (Marsaglia-Tsang)
+#   wald            X = mean (1 - 2 / (1 + sqrt(1 + 4 scale / (mean N^2)))): precision follows scale / mean
+#   vonmises        kappa < 1e-8 uniform, < 1e-5 Taylor s, G: <= 1e6 Best-Fisher, > 1e6 wrapped normal; mu wraps
+#   noncentral_chisquare  nonc == 0 chisquare(df); df > 1 chisquare(df - 1) + (N + sqrt nonc)^2; else
+#                   chisquare(df + 2 poisson(nonc / 2)) (PTRS from nonc >= 20)
+#   noncentral_f    noncentral_chisquare(dfnum, nonc) * dfden / (chisquare(dfden) * dfnum)
+#   f               chisquare ratio; triangular  U <= (mode - left) / (right - left)
+#   multinomial     one binomial per category on the remaining n and renormalised p
 #
-# options: "ints" (integer parameter: the grid is 10**k), "one_minus" (also 1 - 10**-k, approaching 1),
-# "extra" (further exact points, e.g. 0.0).  Where old numpy never returns, the recorder's watchdog records
-# "hangs" at the cost of its timeout on every release, so a range keeps one point inside such a region (the
-# release that fixed it shows as hangs -> ok) and stops there: Generator beta with a, b <= 1e-20 and dirichlet
-# with alpha <= 1e-20 (1.17-1.2x), Generator vonmises with kappa >= 1e36, Generator zipf with a <= 1 + 1e-9;
-# legacy Johnk beta below 1e-3, legacy zipf at a >= 1025, legacy vonmises above ~1e36 (legacy never changes, so
-# those are left out).  No point may be slow but finite: legacy zipf at a = 1 + 1e-6 takes ~2 s for 2,000 draws,
-# close enough to the watchdog to be recorded as "hangs" on a loaded machine, so zipf stops at 1 + 1e-3 (and
-# Generator jumps to 1 + 1e-9, which never returns before the Umin fix and is fast after it).
-SWEEP_N = 2000  # draws per sweep point
-SWEEP_DECADE_STEP = 20  # one grid point every 20 decades: 5e-324, 1e-303, ..., plus thresholds and range ends
+# Where old numpy never returns, the recorder's watchdog records "hangs" at the cost of its timeout on every
+# release, so a line keeps at most one point inside such a region and ``skip`` drops the rest: Generator beta
+# with a, b <= 1e-20 and dirichlet with alpha <= 1e-20 (1.17-1.2x), Generator vonmises with kappa >= 1e36,
+# Generator zipf with a <= 1 + 1e-9; legacy Johnk beta below 1e-3, legacy zipf at a >= 1025, legacy vonmises
+# above ~1e36.  No point may be slow but finite: legacy zipf at a = 1 + 1e-6 takes ~2 s for 2,000 draws, so zipf
+# stops at 1 + 1e-3 (and Generator jumps to 1 + 1e-9, which never returns before the Umin fix and is fast after).
+SWEEP_N = 400  # draws per sweep point: a precision change shows in the first values or in the state after the call
+SWEEP_PREFIX = "sweep:"
+SWEEP_DECADE_STEP = 20  # beyond 1e-20 ... 1e20: one point every 20 decades, 5e-324, 1e-303, ..., 1e-23
+SWEEP_INNER_STEP = 20  # between 1e-20 and 1e20 as well: one per decade does not fit the 50 MB store (see README)
+INNER = 20  # the inner decades: -INNER ... INNER
 TINY = 5e-324  # the smallest positive double
 SWEEP_TARGETS = {"Generator": "Generator[PCG64]", "legacy": "RandomState"}  # numerics do not depend on the bit
 # generator, and np.random.* runs RandomState's code: one target per API keeps the store small
-SWEEPS = [
-    ("Generator", "standard_gamma", "shape", {"shape": "$value"}, (TINY, 1e300), (1.0,), {"extra": (0.0,)}),
-    ("legacy", "standard_gamma", "shape", {"shape": "$value"}, (TINY, 1e300), (1.0,), {"extra": (0.0,)}),
-    ("Generator", "beta", "a=b", {"a": "$value", "b": "$value"}, (1e-20, 1e300), (1.0,), {}),
-    ("legacy", "beta", "a=b", {"a": "$value", "b": "$value"}, (1e-3, 1e300), (1.0,), {}),
-    ("Generator", "beta", "a;b=2", {"a": "$value", "b": 2.0}, (1e-20, 1e300), (1.0,), {}),
-    ("legacy", "beta", "a;b=2", {"a": "$value", "b": 2.0}, (1e-3, 1e300), (1.0,), {}),
-    ("Generator", "binomial", "p;n=100", {"n": 100, "p": "$value"}, (TINY, 1.0), (0.3, 0.5), {"one_minus": True}),
-    ("legacy", "binomial", "p;n=100", {"n": 100, "p": "$value"}, (TINY, 1.0), (0.3, 0.5), {"one_minus": True}),
-    ("Generator", "binomial", "p;n=1e9", {"n": 10 ** 9, "p": "$value"}, (TINY, 1.0), (3e-8, 0.5), {"one_minus": True}),
-    ("legacy", "binomial", "p;n=1e9", {"n": 10 ** 9, "p": "$value"}, (TINY, 1.0), (3e-8, 0.5), {"one_minus": True}),
-    ("Generator", "binomial", "n;p=0.5", {"n": "$value", "p": 0.5}, (1, 10 ** 18), (60, 61), {"ints": True}),
-    ("legacy", "binomial", "n;p=0.5", {"n": "$value", "p": 0.5}, (1, 10 ** 18), (60, 61), {"ints": True}),
-    ("Generator", "poisson", "lam", {"lam": "$value"}, (TINY, 1e18), (10.0,), {"extra": (0.0,)}),
-    ("legacy", "poisson", "lam", {"lam": "$value"}, (TINY, 1e18), (10.0,), {"extra": (0.0,)}),
-    ("Generator", "geometric", "p", {"p": "$value"}, (TINY, 1.0), (1.0 / 3.0,), {"one_minus": True}),
-    ("legacy", "geometric", "p", {"p": "$value"}, (TINY, 1.0), (1.0 / 3.0,), {"one_minus": True}),
-    ("Generator", "logseries", "p", {"p": "$value"}, (TINY, 0.9), (), {"one_minus": True, "extra": (0.0,)}),
-    ("legacy", "logseries", "p", {"p": "$value"}, (TINY, 0.9), (), {"one_minus": True, "extra": (0.0,)}),
-    ("Generator", "negative_binomial", "p;n=5", {"n": 5, "p": "$value"}, (1e-300, 1.0), (), {"one_minus": True}),
-    ("legacy", "negative_binomial", "p;n=5", {"n": 5, "p": "$value"}, (1e-300, 1.0), (), {"one_minus": True}),
-    ("Generator", "zipf", "a", {"a": "$value"}, (10.0, 1000.0), (2.0,), {"extra": tuple(1 + 10.0 ** -k for k in (1, 3, 9))}),
-    ("legacy", "zipf", "a", {"a": "$value"}, (10.0, 1000.0), (2.0,), {"extra": tuple(1 + 10.0 ** -k for k in (1, 3))}),
-    ("Generator", "vonmises", "kappa;mu=1", {"mu": 1.0, "kappa": "$value"}, (TINY, 1e36), (1e-8, 1e-5, 1e6), {"extra": (0.0,)}),
-    ("legacy", "vonmises", "kappa;mu=1", {"mu": 1.0, "kappa": "$value"}, (TINY, 1e16), (1e-8, 1e-5), {"extra": (0.0,)}),
-    ("Generator", "wald", "scale;mean=1", {"mean": 1.0, "scale": "$value"}, (1e-300, 1e300), (), {}),
-    ("legacy", "wald", "scale;mean=1", {"mean": 1.0, "scale": "$value"}, (1e-300, 1e300), (), {}),
-    ("Generator", "standard_t", "df", {"df": "$value"}, (1e-300, 1e300), (), {}),
-    ("legacy", "standard_t", "df", {"df": "$value"}, (1e-300, 1e300), (), {}),
-    ("Generator", "chisquare", "df", {"df": "$value"}, (1e-300, 1e300), (2.0,), {}),
-    ("legacy", "chisquare", "df", {"df": "$value"}, (1e-300, 1e300), (2.0,), {}),
-    ("Generator", "noncentral_chisquare", "nonc;df=3", {"df": 3.0, "nonc": "$value"}, (TINY, 1e300), (), {"extra": (0.0,)}),
-    ("legacy", "noncentral_chisquare", "nonc;df=3", {"df": 3.0, "nonc": "$value"}, (TINY, 1e300), (), {"extra": (0.0,)}),
-    ("Generator", "noncentral_chisquare", "df;nonc=2", {"df": "$value", "nonc": 2.0}, (1e-300, 1e300), (1.0,), {}),
-    ("legacy", "noncentral_chisquare", "df;nonc=2", {"df": "$value", "nonc": 2.0}, (1e-300, 1e300), (1.0,), {}),
-    ("Generator", "pareto", "a", {"a": "$value"}, (1e-300, 1e300), (), {}),
-    ("legacy", "pareto", "a", {"a": "$value"}, (1e-300, 1e300), (), {}),
-    ("Generator", "power", "a", {"a": "$value"}, (1e-300, 1e300), (), {}),
-    ("legacy", "power", "a", {"a": "$value"}, (1e-300, 1e300), (), {}),
-    ("Generator", "weibull", "a", {"a": "$value"}, (1e-300, 1e300), (), {"extra": (0.0,)}),
-    ("legacy", "weibull", "a", {"a": "$value"}, (1e-300, 1e300), (), {"extra": (0.0,)}),
-    ("Generator", "lognormal", "sigma", {"mean": 0.0, "sigma": "$value"}, (1e-300, 1e300), (), {"extra": (0.0,)}),
-    ("legacy", "lognormal", "sigma", {"mean": 0.0, "sigma": "$value"}, (1e-300, 1e300), (), {"extra": (0.0,)}),
-    ("Generator", "dirichlet", "alpha=x3", {"alpha": ["$value", "$value", "$value"]}, (1e-20, 1e300), (0.1,), {}),
-    ("legacy", "dirichlet", "alpha=x3", {"alpha": ["$value", "$value", "$value"]}, (1e-300, 1e300), (0.1,), {}),
-    ("Generator", "hypergeometric", "nsample;ngood=nbad=1e8", {"ngood": 10 ** 8, "nbad": 10 ** 8, "nsample": "$value"},
-     (1, 10 ** 8), (10,), {"ints": True}),
-    ("legacy", "hypergeometric", "nsample;ngood=nbad=1e8", {"ngood": 10 ** 8, "nbad": 10 ** 8, "nsample": "$value"},
-     (1, 10 ** 8), (10, 11), {"ints": True}),
-]
+BOTH = ("Generator", "legacy")
+PI = math.pi
 
 
 def next_double(x, up):
@@ -612,52 +585,334 @@ def next_double(x, up):
     return struct.unpack("<d", struct.pack("<q", bits))[0]
 
 
-def sweep_points(low, high, thresholds, options):
-    """The grid of one sweep, ascending, no duplicates: decades, range ends, thresholds and their neighbours."""
-    ints = options.get("ints", False)
+# ---- axis values: small builders, so a line reads like the C source's conditions ----------------------------
+def decades(low, high, step=1):
+    """10**k as doubles for k = low, low + step, ..., high."""
+    return tuple(float("1e%d" % k) for k in range(low, high + 1, step))
+
+
+def int_decades(low, high, step=1):
+    """10**k as integers (integer parameters: binomial n, hypergeometric counts)."""
+    return tuple(10 ** k for k in range(low, high + 1, step))
+
+
+def around(*values):
+    """Each value and the doubles either side of it: both outcomes of a ``<=`` / ``<`` test."""
+    out = []
+    for t in values:
+        out.extend((next_double(t, False), t, next_double(t, True)))
+    return tuple(out)
+
+
+def one_minus(*ks):
+    """1 - 10**-k: approaching 1 from below, where 1 - p cancels."""
+    return tuple(1.0 - 10.0 ** -k for k in ks)
+
+
+def span(low, high, thresholds=(), one_minus_ks=(), extra=()):
+    """A one-parameter range: every SWEEP_DECADE_STEP decades from the low end, every SWEEP_INNER_STEP decades
+    inside 1e-20 ... 1e20, the range ends, each threshold with its neighbouring doubles, and further exact points."""
     points = set([low, high])
-    if ints:
-        k = 0
-        while 10 ** k <= high:
-            if 10 ** k >= low:
-                points.add(10 ** k)
-            k += 1
-        for t in thresholds:
-            points.update(t + d for d in (-1, 0, 1) if low <= t + d <= high)
-    else:
-        k = int(math.floor(math.log10(low)))
-        while k <= math.log10(high):
-            value = float("1e%d" % k)
-            if low <= value <= high:
-                points.add(value)
-            k += SWEEP_DECADE_STEP
-        for t in thresholds:
-            points.update(v for v in (next_double(t, False), t, next_double(t, True)) if low <= v <= high)
-        if options.get("one_minus"):
-            points.update(1.0 - 10.0 ** -k for k in (1, 2, 4, 8, 12, 15, 16) if low <= 1.0 - 10.0 ** -k <= high)
-    points.update(options.get("extra", ()))
-    return sorted(points)
+    ladder = range(int(math.floor(math.log10(low))), int(math.log10(high)) + 1, SWEEP_DECADE_STEP)
+    inner = range(-INNER, INNER + 1, SWEEP_INNER_STEP)
+    points.update(v for v in (float("1e%d" % k) for k in set(ladder) | set(inner)) if low <= v <= high)
+    points.update(v for v in around(*thresholds) if low <= v <= high)
+    points.update(v for v in one_minus(*one_minus_ks) if low <= v <= high)
+    points.update(extra)
+    return tuple(sorted(points))
 
 
-def _fill(value, template):
-    if template == "$value":
-        return value
+def int_span(low, high, thresholds=()):
+    """An integer range: every power of ten, the ends, and each threshold with its integer neighbours."""
+    points = set([low, high]) | set(v for v in int_decades(0, len(str(high))) if low <= v <= high)
+    points.update(t + d for t in thresholds for d in (-1, 0, 1) if low <= t + d <= high)
+    return tuple(sorted(points))
+
+
+# ---- derived parameters: a diagonal holds a combination constant -------------------------------------------
+# (name, constant, values of the "of" parameters) -> the derived value, or None when it leaves the domain
+DERIVE = {
+    "product": lambda c, xs: c / _product(xs),  # derived * x = c        (binomial n * p = 30)
+    "complement_product": lambda c, xs: 1.0 - c / _product(xs),  # (1 - derived) * x = c   (n * q = 30)
+    "ratio": lambda c, xs: c * _product(xs),  # derived / x = c          (wald scale / mean)
+    "nb_mean": lambda c, xs: xs[0] / (xs[0] + c),  # n (1 - p) / p = c  (negative binomial mean)
+    "count": lambda c, xs: int(c),  # an absolute count                 (nsample = 10)
+    "share": lambda c, xs: int(round(c * sum(xs))),  # a share of the total   (nsample = total / 2)
+    "total_minus": lambda c, xs: sum(xs) - int(c),  # total - c         (nsample = total - 10)
+}
+
+
+def _product(xs):
+    out = 1
+    for x in xs:
+        out = out * x
+    return out
+
+
+def sweep(method, apis=BOTH, fixed=None, derive=None, skip=None, **axes):
+    """One sweep line: every combination of ``axes`` values (a grid; one axis is a one-dimensional sweep).
+
+    ``derive=(name, rule, of, constants, within, neighbours)`` adds parameter ``name`` computed by ``DERIVE[rule]``
+    from each constant and the values of the ``of`` parameters, kept only ``within`` (low, high), and with its
+    neighbouring doubles if ``neighbours``.  ``fixed`` parameters are passed as they are; a string "$x" inside a
+    fixed value (e.g. a list) is replaced by the point's x.  ``skip={param: limit}`` drops the points where every
+    listed parameter is at or below its limit (a region where old releases never return).
+    """
+    return {"method": method, "apis": tuple(apis), "axes": axes, "fixed": fixed or {}, "derive": derive,
+            "skip": skip or {}}
+
+
+def diagonal(method, name, rule, of, constants, within=None, neighbours=False, **kw):
+    """A sweep whose parameter ``name`` keeps ``rule`` constant along the ``of`` axes (see ``sweep``)."""
+    return sweep(method, derive=(name, rule, tuple(of), tuple(constants), within, neighbours), **kw)
+
+
+SWEEPS = [
+    # ---- one parameter: the lines the hand-picked regimes started from, at their fixed values -----------
+    sweep("standard_gamma", shape=span(TINY, 1e300, (1.0,), extra=(0.0,))),
+    sweep("beta", ("Generator",), a=span(1e-20, 1e300, (1.0,)), fixed={"b": "$a"}),
+    sweep("beta", ("legacy",), a=span(1e-3, 1e300, (1.0,)), fixed={"b": "$a"}),
+    sweep("beta", ("Generator",), a=span(1e-20, 1e300, (1.0,)), fixed={"b": 2.0}),
+    sweep("beta", ("legacy",), a=span(1e-3, 1e300, (1.0,)), fixed={"b": 2.0}),
+    sweep("binomial", p=span(TINY, 1.0, (0.3, 0.5), one_minus_ks=(1, 2, 4, 8, 12, 15, 16)), fixed={"n": 100}),
+    sweep("binomial", p=span(TINY, 1.0, (3e-8, 0.5), one_minus_ks=(1, 2, 4, 8, 12, 15, 16)), fixed={"n": 10 ** 9}),
+    sweep("binomial", n=int_span(1, 10 ** 18, (60, 61)), fixed={"p": 0.5}),
+    sweep("poisson", lam=span(TINY, 1e18, (10.0,), extra=(0.0,))),
+    sweep("geometric", p=span(TINY, 1.0, (1.0 / 3.0,), one_minus_ks=(1, 2, 4, 8, 12, 15, 16))),
+    sweep("logseries", p=span(TINY, 0.9, one_minus_ks=(1, 2, 4, 8, 12, 15, 16), extra=(0.0,))),
+    sweep("negative_binomial", p=span(1e-300, 1.0, one_minus_ks=(1, 2, 4, 8, 12, 15, 16)), fixed={"n": 5}),
+    sweep("zipf", ("Generator",), a=span(10.0, 1000.0, (2.0,), extra=tuple(1 + 10.0 ** -k for k in (1, 3, 9)))),
+    sweep("zipf", ("legacy",), a=span(10.0, 1000.0, (2.0,), extra=tuple(1 + 10.0 ** -k for k in (1, 3)))),
+    sweep("vonmises", ("Generator",), kappa=span(TINY, 1e36, (1e-8, 1e-5, 1e6), extra=(0.0,)), fixed={"mu": 1.0}),
+    sweep("vonmises", ("legacy",), kappa=span(TINY, 1e16, (1e-8, 1e-5), extra=(0.0,)), fixed={"mu": 1.0}),
+    sweep("wald", scale=span(1e-300, 1e300), fixed={"mean": 1.0}),
+    sweep("standard_t", df=span(1e-300, 1e300)),
+    sweep("chisquare", df=span(1e-300, 1e300, (2.0,))),
+    sweep("noncentral_chisquare", nonc=span(TINY, 1e300, extra=(0.0,)), fixed={"df": 3.0}),
+    sweep("noncentral_chisquare", df=span(1e-300, 1e300, (1.0,)), fixed={"nonc": 2.0}),
+    sweep("pareto", a=span(1e-300, 1e300)),
+    sweep("power", a=span(1e-300, 1e300)),
+    sweep("weibull", a=span(1e-300, 1e300, extra=(0.0,))),
+    sweep("lognormal", sigma=span(1e-300, 1e300, extra=(0.0,)), fixed={"mean": 0.0}),
+    sweep("dirichlet", ("Generator",), alpha=span(1e-20, 1e300, (0.1,)), fixed={"alpha": ["$alpha"] * 3}),
+    sweep("dirichlet", ("legacy",), alpha=span(1e-300, 1e300, (0.1,)), fixed={"alpha": ["$alpha"] * 3}),
+    sweep("hypergeometric", ("Generator",), nsample=int_span(1, 10 ** 8, (10,)), fixed={"ngood": 10 ** 8, "nbad": 10 ** 8}),
+    sweep("hypergeometric", ("legacy",), nsample=int_span(1, 10 ** 8, (10, 11)), fixed={"ngood": 10 ** 8, "nbad": 10 ** 8}),
+    # ---- two parameters: grids, diagonals of the C sources' combinations, their thresholds ------------------
+    # binomial: n x p; n * p and n * (1 - p) held at the inversion/BTPE switch and either side of it
+    sweep("binomial", n=int_decades(0, 18, 3), p=decades(-20, -2, 3) + (0.5,) + one_minus(2, 8, 16)),
+    diagonal("binomial", "p", "product", ("n",), (0.1, 1.0, 10.0, 30.0, 1000.0), (0.0, 1.0), n=int_decades(0, 18)),
+    diagonal("binomial", "p", "complement_product", ("n",), (1.0, 30.0), (0.5, 1.0), n=int_decades(0, 18)),
+    diagonal("binomial", "p", "product", ("n",), (30.0,), (0.0, 1.0), True, n=(60, 1000, 10 ** 9, 10 ** 15)),
+    sweep("binomial", n=(61, 10 ** 9), p=around(0.5)),
+    # hypergeometric: populations x nsample at the HRUA switches (G: 10 and total - 10; L: 10 / 11) and shares
+    diagonal("hypergeometric", "nsample", "count", ("ngood", "nbad"), (9, 10, 11), (0, 2 * 10 ** 9),
+             ngood=int_decades(0, 8, 4) + (10 ** 9 - 1,), nbad=int_decades(0, 8, 4)),
+    diagonal("hypergeometric", "nsample", "share", ("ngood", "nbad"), (0.5,), (0, 2 * 10 ** 9),
+             ngood=int_decades(0, 8, 4) + (10 ** 9 - 1,), nbad=int_decades(0, 8, 4)),
+    diagonal("hypergeometric", "nsample", "total_minus", ("ngood", "nbad"), (10, 9), (0, 2 * 10 ** 9), apis=("Generator",),
+             ngood=int_decades(0, 8, 4) + (10 ** 9 - 1,), nbad=int_decades(0, 8, 4)),
+    # legacy HRUA with a sample 9 or 10 short of a population of 1e8 or more takes ~0.4 s for 400 draws: slow but
+    # finite, so on a loaded machine the watchdog would record "hangs" now and then; its populations stop at 1e4 bad
+    diagonal("hypergeometric", "nsample", "total_minus", ("ngood", "nbad"), (10, 9), (0, 2 * 10 ** 9), apis=("legacy",),
+             ngood=int_decades(0, 8, 4) + (10 ** 9 - 1,), nbad=int_decades(0, 4, 4)),
+    # negative binomial: gamma shape n x p; the mean n (1 - p) / p at the Poisson PTRS switch and far above it
+    sweep("negative_binomial", n=decades(-20, 20, 20) + around(1.0), p=decades(-20, -5, 5) + (0.5,) + one_minus(4, 16)),
+    diagonal("negative_binomial", "p", "nb_mean", ("n",), (10.0, 1e6), (0.0, 1.0), n=decades(-20, 20, 5)),
+    # beta: a x b (Johnk when both <= 1); both tiny never returns in old releases
+    sweep("beta", ("Generator",), a=decades(-20, 20, 5), b=decades(-20, 20, 5), skip={"a": 1e-8, "b": 1e-8}),
+    sweep("beta", ("legacy",), a=decades(-20, 20, 5), b=decades(-20, 20, 5), skip={"a": 1e-3, "b": 1e-3}),
+    sweep("beta", a=around(1.0), b=(1e-3, 0.5, 1.0, 2.0)),
+    # gamma: shape branches x scale
+    sweep("gamma", shape=(1e-20, 0.5) + around(1.0) + (1e20,), scale=(1e-300, 1.0, 1e300)),
+    # wald: mean x scale, and scale / mean held constant from 1e-300 to 1e300
+    sweep("wald", mean=decades(-20, 20, 10), scale=decades(-20, 20, 10)),
+    diagonal("wald", "scale", "ratio", ("mean",), (1e-8, 1.0, 1e8), (1e-300, 1e300), mean=decades(-300, 300, 100)),
+    # vonmises: mu (wrapping) x kappa thresholds
+    sweep("vonmises", ("Generator",), mu=(-PI, PI, 10.0),
+          kappa=decades(-20, 30, 10) + around(1e-8, 1e-5, 1e6)),
+    sweep("vonmises", ("legacy",), mu=(-PI, PI, 10.0), kappa=decades(-20, 10, 10) + around(1e-8, 1e-5)),
+    # noncentral chi-square: df (around 1) x nonc (0; 20 = the Poisson PTRS switch)
+    sweep("noncentral_chisquare", df=decades(-20, 20, 20) + around(1.0), nonc=(0.0,) + decades(-20, 20, 10)),
+    sweep("noncentral_chisquare", df=(0.5, 1.0), nonc=around(20.0)),
+    sweep("noncentral_f", dfnum=(1e-10,) + around(1.0) + (1e10,), dfden=(1.0, 1e10), nonc=(20.0, 1e10)),
+    sweep("f", dfnum=(1e-300,) + decades(-20, 20, 20) + (1e300,), dfden=(1e-300,) + decades(-20, 20, 20) + (1e300,)),
+    sweep("triangular", mode=(0.0,) + decades(-20, 0, 5), fixed={"left": 0.0, "right": 1.0}),
+    # multinomial: n x the first category's p (one binomial per category)
+    sweep("multinomial", n=int_decades(0, 18, 6), p=decades(-20, -2, 6), fixed={"pvals": ["$p", 0.0]}),
+]
+
+
+def _fill(template, point):
+    if isinstance(template, str) and template.startswith("$"):
+        return point[template[1:]]
     if isinstance(template, list):
-        return [_fill(value, t) for t in template]
+        return [_fill(t, point) for t in template]
     return template
 
 
+def _skipped(point, skip):
+    return bool(skip) and all(point.get(k, math.inf) <= limit for k, limit in skip.items())
+
+
+def line_points(line):
+    """The parameter sets of one sweep line, in order: {parameter: value}, before ``fixed`` is applied."""
+    names = list(line["axes"])
+    combos = [{}]
+    for name in names:
+        combos = [dict(c, **{name: v}) for c in combos for v in line["axes"][name]]
+    out = []
+    for point in combos:
+        if line["derive"] is None:
+            candidates = [point]
+        else:
+            name, rule, of, constants, within, neighbours = line["derive"]
+            candidates = []
+            for c in constants:
+                value = DERIVE[rule](c, [point[k] for k in of])
+                values = around(value) if neighbours else (value,)
+                candidates.extend(dict(point, **{name: v}) for v in values
+                                  if within is None or within[0] <= v <= within[1])
+        out.extend(p for p in candidates if not _skipped(p, line["skip"]))
+    return out
+
+
+def format_value(value):
+    """Short, exact, readable: integers with trailing zeros as 1e9 / 3e10, floats by repr, lists as 3x0.1 or
+    (1e-20,0.0) (a case id's regime is what follows its last "[", so it holds no brackets)."""
+    if isinstance(value, list):
+        if len(value) > 1 and all(v == value[0] for v in value):
+            return "%dx%s" % (len(value), format_value(value[0]))
+        return "(%s)" % ",".join(format_value(v) for v in value)  # no brackets: ids end at the last "["
+    if isinstance(value, bool) or not isinstance(value, int):
+        return repr(value)
+    digits = str(abs(value))
+    zeros = len(digits) - len(digits.rstrip("0"))
+    if value and zeros >= 3:
+        return "%s%se%d" % ("-" if value < 0 else "", digits[:len(digits) - zeros], zeros)
+    return str(value)
+
+
+def point_params(line, point):
+    """The keyword arguments of one point: swept and derived values, then ``fixed`` (with "$x" filled in).
+
+    A value that only fills a list (multinomial's ``pvals=["$p", 0.0]``) is not a keyword itself; one copied
+    whole (beta's ``b="$a"``) is.
+    """
+    params = dict((k, v) for k, v in point.items() if k not in line["fixed"] and not _in_list(line, k))
+    for k, template in line["fixed"].items():
+        params[k] = _fill(template, point)
+    return params
+
+
+def _in_list(line, name):
+    return any(isinstance(t, list) and _mentions(t, name) for t in line["fixed"].values())
+
+
+def _mentions(template, name):
+    if isinstance(template, list):
+        return any(_mentions(t, name) for t in template)
+    return template == "$" + name
+
+
+def point_regime(params):
+    """``sweep:n=1e9,p=3e-08``: parameters in alphabetical order, so two lines reaching a point name it alike."""
+    return SWEEP_PREFIX + ",".join("%s=%s" % (k, format_value(params[k])) for k in sorted(params))
+
+
+def line_label(line):
+    """How a report names a sweep line: ``binomial n x p``, ``binomial p: n*p in {0.1, 1, ...} along n``."""
+    axes = " x ".join(line["axes"])
+    fixed = ", ".join("%s=%s" % (k, format_value(v) if not isinstance(v, (list, str)) else _template_text(v))
+                      for k, v in sorted(line["fixed"].items()))
+    text = "%s %s" % (line["method"], axes)
+    if line["derive"] is not None:
+        name, rule, of, constants, _, neighbours = line["derive"]
+        text += "; %s by %s(%s) = %s%s" % (name, rule, ",".join(of), "/".join(format_value(c) for c in constants),
+                                          " and neighbouring doubles" if neighbours else "")
+    if fixed:
+        text += "; " + fixed
+    if line["apis"] != BOTH:
+        text += " (%s)" % "/".join(line["apis"])
+    return text
+
+
+def _template_text(template):
+    if isinstance(template, list):
+        return "[%s]" % ",".join(_template_text(t) for t in template)
+    return str(template) if isinstance(template, str) else format_value(template)
+
+
+def is_grid(line):
+    """Two or more parameters varying together (a grid or a diagonal), as opposed to a one-parameter sweep."""
+    return len(line["axes"]) + (line["derive"] is not None) >= 2
+
+
+def sweep_cases(sweeps=None):
+    """Every sweep point once, as {id-less case fields} with the labels of every line that reaches it.
+
+    Returns a list of (target, method, regime, params, labels) in line order; a point two lines reach is listed
+    at its first line, with both labels.
+    """
+    found = {}
+    order = []
+    for line in SWEEPS if sweeps is None else sweeps:
+        label = line_label(line)
+        for api in line["apis"]:
+            target = SWEEP_TARGETS[api]
+            for point in line_points(line):
+                params = point_params(line, point)
+                key = (target, line["method"], point_regime(params))
+                if key not in found:
+                    found[key] = (dict(params, size=SWEEP_N), [])
+                    order.append(key)
+                if label not in found[key][1]:
+                    found[key][1].append(label)
+    return [key + found[key] for key in order]
+
+
 def sweep_lines(sweeps=None):
-    """Sweep lines expanded into ordinary catalogue lines, with readable regimes (``sweep:p=1e-300;n=100``)."""
-    lines = []
-    for target, method, label, params, (low, high), thresholds, options in SWEEPS if sweeps is None else sweeps:
-        swept, _, fixed = label.partition(";")
-        for value in sweep_points(low, high, thresholds, options):
-            filled = dict((k, _fill(value, v)) for k, v in params.items())
-            filled["size"] = SWEEP_N
-            regime = "sweep:%s=%r%s" % (swept, value, ";" + fixed if fixed else "")
-            lines.append((SWEEP_TARGETS[target], method, regime, filled))
-    return lines
+    """Sweep points as ordinary catalogue lines."""
+    return [(target, method, regime, params) for target, method, regime, params, _ in sweep_cases(sweeps)]
+
+
+def sweep_origins(sweeps=None):
+    """{case id: [labels of the sweep lines reaching it]}: which line found a change."""
+    return dict((case_id(t, m, r), labels) for t, m, r, _, labels in sweep_cases(sweeps))
+
+
+def one_dimensional_through(case, sweeps=None):
+    """Labels of the one-parameter lines that pass through this case's point: same method and API, every
+    parameter but the swept one at the line's fixed value.  Such a line *could* have found a change there
+    with a finer grid; ``reached`` says whether its grid actually holds the point."""
+    out = []
+    api = next(a for a, t in SWEEP_TARGETS.items() if t == case["target"])
+    for line in SWEEPS if sweeps is None else sweeps:
+        if line["method"] != case["method"] or api not in line["apis"] or is_grid(line):
+            continue
+        (swept,) = list(line["axes"])
+        sample = point_params(line, {swept: case["params"].get(swept, 1.0)})
+        others = dict((k, v) for k, v in sample.items() if not _mentions_any(line, k, swept))
+        given = dict((k, v) for k, v in case["params"].items() if k != "size")
+        if set(given) == set(sample) and all(given.get(k) == v for k, v in others.items()) \
+                and _consistent(line, swept, given):
+            out.append(line_label(line))
+    return out
+
+
+def _mentions_any(line, key, swept):
+    return key == swept or _mentions(line["fixed"].get(key), swept)
+
+
+def _consistent(line, swept, given):
+    """Parameters filled from the swept value (beta's b = "$a") must agree with it."""
+    value = given.get(swept)
+    if value is None:
+        for k, template in line["fixed"].items():
+            if _mentions(template, swept) and isinstance(given.get(k), list) and given[k]:
+                value = given[k][0]
+    sample = point_params(line, {swept: value})
+    return all(given.get(k) == v for k, v in sample.items())
 
 
 def case_id(target, method, regime):
