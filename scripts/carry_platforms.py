@@ -54,7 +54,7 @@ def carry(old: Store, new: Store) -> tuple[dict[str, int], list[str]]:
                     carried[pid] = carried.get(pid, 0) + 1
             for pid in missing:
                 after["platforms"][pid] = before["platforms"][pid]
-            new._write_release(after, records)
+            new.commit(version, after, records)
     return carried, skipped
 
 
