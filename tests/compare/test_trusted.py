@@ -383,6 +383,15 @@ def test_5000_regressions_render_under_the_limit_in_utf16_units_with_the_footer_
     assert text.endswith(tc.FOOTER.format(run=f"[workflow run 123456789]({RUN_URL})") + "\n")
 
 
+def test_5000_rows_with_40_samples_a_side_are_not_too_big_for_the_bot(tmp_path):
+    path = tmp_path / "compare.json"
+    path.write_bytes(dumps(big()))
+    assert path.stat().st_size <= tc.MAX_BYTES
+    result = CliRunner().invoke(main, ["comment", "render", str(path), "--out", str(tmp_path / "comment.md")])
+    assert result.exit_code == 0 and result.stderr == "", result.output
+    assert "**5000 slower, 0 faster.**" in (tmp_path / "comment.md").read_text()
+
+
 def test_the_limit_counts_utf16_units_so_emoji_rows_are_cut_in_time():
     """Each 🔴 is one character but two UTF-16 units: rows are left out by their length in units."""
     doc = big(1200)
@@ -453,7 +462,7 @@ def test_the_default_ignorable_table_matches_unicode_where_this_machine_has_it()
     if not found:
         pytest.skip("no Perl Unicode tables here")
     text = open(found[-1]).read()
-    points = [int(x) for x in text.split("END';", 1)[0].split("<<'END';")[1].split()[1:]]  # V<n>, then bounds
+    points = [int(x) for x in text.split("<<'END';", 1)[1].split("\nEND", 1)[0].split()[1:]]  # V<n>, bounds
     ranges = list(zip(points[::2], points[1::2]))
     expected = {p for low, high in ranges for p in range(low, high)}
     ours = {p for low, high in tc.DEFAULT_IGNORABLE for p in range(low, high + 1)}

@@ -42,7 +42,7 @@ from pathlib import Path
 from rngbench.compare import comment
 
 SCHEMA_FILE = "schema.json"
-MAX_BYTES = 8 * 2**20  # far above a real compare.json (232 rows with 40 samples a side: ~0.5 MB)
+MAX_BYTES = 16 * 2**20  # the schema's largest comparison fits: 5,000 rows with 40 samples a side are ~10 MB
 GITHUB_LIMIT = 65_536  # GitHub refuses a comment body longer than this, in UTF-16 code units (JavaScript's length)
 MAX_COMMENT = 65_000  # what the bot writes at most (UTF-16 units): safely under the limit
 TABLES_ROOM = MAX_COMMENT - 4_000  # the tables stop here: the versions, the method and the footer follow them
