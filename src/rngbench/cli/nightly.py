@@ -19,8 +19,9 @@ console = Console()
 
 
 @click.command()
-@click.option("--only", type=click.Choice(["record", "run", "report"]), default=None,
-              help="One step (CI runs them in separate jobs); default: all three.")
+@click.option("--only", type=click.Choice(["record", "run", "report", "publish"]), default=None,
+              help="One step (CI runs them in separate jobs); default: record, run, report. 'publish' writes the "
+                   "history page (index.html in --out) from --results, --store and --pipelines.")
 @click.option("--series", multiple=True, help="Only this numpy release series, e.g. 2.4 (repeatable).")
 @click.option("--list-series", is_flag=True, help="Print the numpy release series of the matrix as JSON and stop.")
 @click.option("--matrix", "matrix_path", type=click.Path(path_type=Path), default=Path("benchmarks/matrix.toml"),
@@ -35,8 +36,11 @@ console = Console()
 @click.option("--suite-rev", default=None, help="Git revision of the suite to benchmark (default: the working tree).")
 @click.option("--work", type=click.Path(path_type=Path), default=Path(".rngbench-cache"), show_default=True)
 @click.option("--jobs", "-j", type=int, default=2, show_default=True, help="Parallel stream recordings.")
+@click.option("--pipelines", "pipelines_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("reports/pipelines/changes.json"), show_default=True,
+              help="The result goldens' verdicts shown on the history page (--only publish).")
 def nightly(only, series, list_series, matrix_path, budgets_path, results, out, store_path, suite, suite_rev, work,
-            jobs) -> None:
+            jobs, pipelines_path) -> None:
     """Record new numpy releases, run the numpy x scanpy benchmark matrix and the budgets, write reports/nightly/.
 
     Resumable: recorded releases and finished matrix cells are kept.  Exit 1 when a budget is broken.
@@ -47,6 +51,11 @@ def nightly(only, series, list_series, matrix_path, budgets_path, results, out, 
     from rngbench.nightly import matrix as nl
     from rngbench.nightly import report as nightly_report
 
+    if only == "publish":
+        from rngbench.nightly import history_page
+
+        console.print(f"wrote {history_page.build(results, store_path, pipelines_path, budgets_path, out)}")
+        return
     matrix = config.load_nightly_matrix(matrix_path)
     if list_series:
         click.echo(json.dumps(list(nl.numpy_versions(matrix))))
