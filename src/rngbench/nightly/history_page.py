@@ -205,7 +205,7 @@ def render(statuses: list[dict], measurements: list[Measurement], checks: list[d
         from datetime import UTC, datetime
 
         when = datetime.fromtimestamp(dates[-1] / 1000, UTC).strftime("%Y-%m-%d")
-        parts.append(f'<p class="note">Suite commit {esc(", ".join(commits))} (dated {esc(when)}), '
+        parts.append(f'<p class="note">Suite commit(s) {esc(", ".join(commits))} (dated {esc(when)}), '
                      f"{len(statuses)} cells.</p>")
 
     parts += ['<section id="cells"><h2>Matrix cells (numpy × scanpy)</h2>',
