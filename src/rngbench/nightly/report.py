@@ -20,23 +20,29 @@ from rngbench.util import atomic
 from rngbench.util.markdown import code, table
 
 
+def timing_key(m: Measurement) -> tuple[str, str, str] | None:
+    """(benchmark label without strategy, strategy, "numpy X / scanpy Y") of a time_ measurement with a value."""
+    if ".time_" not in m.benchmark or m.value is None or math.isnan(m.value):
+        return None
+    params = m.param_values
+    strategy = params.pop("strategy", "-")
+    label = m.benchmark + ("(" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")" if params else "")
+    versions = budgets.env_versions(m)
+    scanpy = f" / scanpy {versions['scanpy']}" if "scanpy" in versions else ""
+    return label, strategy, f"numpy {versions.get('numpy', '?')}{scanpy}"
+
+
 def timing_table(measurements: list[Measurement]) -> dict:
     """{benchmark label without strategy: {strategy: {"numpy/scanpy": median seconds}}} for time_ benchmarks."""
     out: dict = defaultdict(lambda: defaultdict(dict))
     for m in measurements:
-        if ".time_" not in m.benchmark or m.value is None or math.isnan(m.value):
-            continue
-        params = m.param_values
-        strategy = params.pop("strategy", "-")
-        label = m.benchmark + ("(" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")" if params else "")
-        versions = budgets.env_versions(m)
-        scanpy = f" / scanpy {versions['scanpy']}" if "scanpy" in versions else ""
-        column = f"numpy {versions.get('numpy', '?')}{scanpy}"
-        out[label][strategy][column] = m.value
+        if (key := timing_key(m)) is not None:
+            label, strategy, column = key
+            out[label][strategy][column] = m.value
     return {k: {s: dict(v) for s, v in d.items()} for k, d in out.items()}
 
 
-def _column_key(column: str):
+def column_key(column: str):
     parts = column.replace("numpy ", "").replace(" / scanpy ", " ").split()
     return tuple(Version(p) if p != "?" else Version("0") for p in parts)
 
@@ -60,7 +66,7 @@ def write_report(out: Path, statuses: list[dict], measurements: list[Measurement
              table(["numpy", "budget", "measurement", "ratio", "limit", "result"], budget_rows, "lllrrl"), "",
              "## Time per strategy across versions (medians)", ""]
     for label, by_strategy in sorted(timings.items()):
-        columns = sorted({col for d in by_strategy.values() for col in d}, key=_column_key)
+        columns = sorted({col for d in by_strategy.values() for col in d}, key=column_key)
         rows = [[code(strategy), *(_fmt(values.get(col)) for col in columns)]
                 for strategy, values in sorted(by_strategy.items())]
         lines += [f"### {code(label)}", "", table(["strategy", *columns], rows, "l" + "r" * len(columns)), ""]
@@ -101,7 +107,7 @@ def _plots(out: Path, timings: dict) -> list[Path]:
         fig, axes = plt.subplots(len(labels), 1, figsize=(8, 2.6 * len(labels)), squeeze=False)
         for ax, label in zip(axes[:, 0], labels):
             by_strategy = timings[label]
-            columns = sorted({c for d in by_strategy.values() for c in d}, key=_column_key)
+            columns = sorted({c for d in by_strategy.values() for c in d}, key=column_key)
             for strategy, values in sorted(by_strategy.items()):
                 ys = [values.get(c, float("nan")) for c in columns]
                 ax.plot(range(len(columns)), ys, marker="o", label=strategy)
