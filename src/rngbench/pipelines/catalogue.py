@@ -23,7 +23,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-FORMAT = 1  # bump when what a recording holds changes: every environment is then recorded again
+FORMAT = 2  # bump when what a recording holds changes: every environment is then recorded again
+# 2: recorded under a platform profile, with the complete platform fingerprint (rngbench.platform)
 
 DATASETS = ("pbmc68k_reduced", "synthetic_10k")
 LAYERS = ("scanpy", "reference")

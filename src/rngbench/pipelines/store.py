@@ -2,7 +2,7 @@
 
 Built on :mod:`rngbench.pipelines.cas`: a manifest names the environment
 (Python and the six package versions, the platform fingerprint of
-``rngbench.streams.recorder.fingerprint``) and maps every case id to a record
+``rngbench.platform.fingerprint``) and maps every case id to a record
 (status, error, determinism, and per part its value digest and blob).
 Environments that agree share records and blobs.  The manifest's name is
 :func:`env_id`, so the same stack on another BLAS kernel is a variant beside it.
@@ -19,7 +19,7 @@ import numpy as np
 from rngbench.pipelines import catalogue
 from rngbench.pipelines.cas import ContentStore, StoreError, record_key
 from rngbench.pipelines.classify import Side
-from rngbench.streams.recorder import fingerprint as platform_fingerprint
+from rngbench.platform import fingerprint as platform_fingerprint
 
 SCHEMA = 1
 DEFINING = ("python", "numpy", "numba", "scipy", "scikit-learn", "umap-learn", "scanpy")
@@ -100,7 +100,7 @@ class PipelineStore:
         """Store one recorder output; returns the environment's name (re-adding replaces it)."""
         if doc.get("catalogue") != catalogue.digest():
             raise StoreError(f"recorded from catalogue {doc.get('catalogue')}, this rngbench has {catalogue.digest()}")
-        pid = platform_fingerprint.platform_id(doc.get("platform", {}))
+        pid = platform_fingerprint.variant_id(doc.get("platform", {}))
         name = env_id(doc["env"], pid)
         records, entries = {}, {}
         for entry in doc["cases"]:
@@ -149,7 +149,7 @@ class PipelineStore:
             return problems
         for name in self.environments():
             m = self.cas.manifest(name)
-            expected = env_id(m["env"], platform_fingerprint.platform_id(m.get("platform", {})))
+            expected = env_id(m["env"], platform_fingerprint.variant_id(m.get("platform", {})))
             if expected != name:
                 problems.append(f"{self.root}/manifests/{name}.json: describes {expected}, not {name}")
         return problems
