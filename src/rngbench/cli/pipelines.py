@@ -93,34 +93,47 @@ def verify(store_path: Path) -> None:
 @click.option("--dataset", "datasets", multiple=True, help="Record only these datasets (default: all).")
 @click.option("--recorded", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
               help="Compare a recorder output directory (`pipelines record DIR`) instead of recording now.")
-def check(store_path: Path, against: str | None, datasets: tuple[str, ...], recorded: Path | None) -> None:
-    """Record the installed stack and compare it with the goldens; exit 1 on a change a downstream CI should see."""
-    from rich.table import Table
-
+@click.option("--platform/--no-platform", "native", default=True, show_default=True,
+              help="Also record natively and report the distance from the stored native variants (never fails).")
+def check(store_path: Path, against: str | None, datasets: tuple[str, ...], recorded: Path | None,
+          native: bool) -> None:
+    """Record the installed stack under the portable profile and compare it strictly with the goldens (exit 1 on
+    a real change); then natively, reported as `platform`."""
     from rngbench.cli.console import console as _console
     from rngbench.pipelines import catalogue
     from rngbench.pipelines import check as checking
     from rngbench.pipelines.cas import StoreError
     from rngbench.pipelines.matrix import MatrixError
-    from rngbench.pipelines.report import _main_measure
 
     unknown = [d for d in datasets if d not in catalogue.DATASETS]
     if unknown:
         fail(f"unknown dataset {', '.join(unknown)} (known: {', '.join(catalogue.DATASETS)})")
     store = _open_store(store_path)
+    only = tuple(f"{d}:" for d in datasets)
     try:
         problems = store.verify()
         if problems:
             fail(f"the store is damaged: {problems[0]} (`rngbench pipelines verify` lists all)")
         if against:
             checking.resolve(store, against)  # before minutes of recording
-        installed = (checking.load_recorded(recorded) if recorded else
-                     checking.record_installed(tuple(f"{d}:" for d in datasets)))
-        result = checking.run_check(store, installed, against)
+        installed = checking.load_recorded(recorded) if recorded else checking.record_installed(only)
+        natively = checking.record_installed(only, "native") if native and not recorded else None
+        result = checking.run_check(store, installed, against, natively)
     except (StoreError, MatrixError, envs.EnvError) as exc:
         fail(str(exc))
     console = _console()
-    console.print(f"compared with {result['golden']}")
+    print_check(console, result)
+    sys.exit(1 if any(r["fails"] for r in result["rows"]) else 0)
+
+
+def print_check(console, result: dict) -> None:
+    """What ``check`` found: the strict comparison, then the native run's distance from stored variants."""
+    from rich.table import Table
+
+    from rngbench.pipelines.report import _main_measure
+
+    console.print(f"profile {result['profile'] or 'none'} (platform {result['installed_platform']}) compared "
+                  f"with {result['golden']} (profile {result['golden_profile'] or 'none: recorded before profiles'})")
     if result["differing_versions"]:
         console.print("versions differ: " + "; ".join(result["differing_versions"]))
     if not result["same_platform"]:
@@ -138,7 +151,22 @@ def check(store_path: Path, against: str | None, datasets: tuple[str, ...], reco
     bad = [r for r in result["rows"] if r["fails"]]
     console.print(f"{len(result['rows'])} cases: {sum(r['outcome'].kind == 'identical' for r in result['rows'])} "
                   f"identical, {len(shown)} not identical, {len(bad)} failing the check")
-    sys.exit(1 if bad else 0)
+    if result["platform"] is None:
+        return
+    if not result["platform"]:
+        console.print(f"platform: native run on {result['native_platform']}; no stored native variant of these "
+                      f"versions to compare with")
+    for p in result["platform"]:
+        worst = max(p["differ"], key=lambda d: catalogue_severity(d[1]), default=None)
+        console.print(f"platform (information, never a failure): native run on {result['native_platform']} vs "
+                      f"{p['variant']} ({p['profile']}): {p['identical']} of {p['cases']} identical"
+                      + (f"; e.g. {worst[0]}: {worst[1].kind} {_main_measure(worst[1])}" if worst else ""))
+
+
+def catalogue_severity(outcome) -> int:
+    from rngbench.pipelines.classify import SEVERITY
+
+    return SEVERITY[outcome.kind]
 
 
 @pipelines.command()

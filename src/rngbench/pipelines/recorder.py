@@ -2,7 +2,7 @@
 
 ::
 
-    PYTHONPATH=<rngbench>/src python -m rngbench.pipelines.recorder OUTDIR INPUTS_DIR [--profile=P] [--once] [PREFIX ...]
+    PYTHONPATH=<rngbench>/src python -m rngbench.pipelines.recorder OUTDIR INPUTS_DIR [--profile=P] [--once] [PREFIX]
 
 runs under a platform profile (``rngbench.platform.profiles``; default ``portable``: every layer pinned to
 code any x86-64 CPU runs the same way).  Its settings are environment variables read when numpy, OpenBLAS,
