@@ -249,3 +249,31 @@ def attribute(store_path: Path, before: str, after: str) -> None:
         where = "; ".join(s["step"] for s in item["steps"]) or "no single step (changes cancel or combine)"
         click.echo(f"{item['case']}: {item['kind']} {measures} <- {where}")
     click.echo(f"{len(found)} case(s) not identical, {sum(i['difference'] for i in found)} of them changed")
+
+
+@pipelines.command()
+@click.option("--dataset", default="pbmc68k_reduced", show_default=True, help="The dataset recorded per setting.")
+@click.option("--out", "outdir", type=click.Path(path_type=Path), default=DEFAULT_REPORT, show_default=True)
+@click.option("--cost-rounds", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Also time the portable profile against native per workload, interleaved, this many rounds.")
+def layers(dataset: str, outdir: Path, cost_rounds: int) -> None:
+    """Record the catalogue with one platform layer switched at a time (and under every simulated CPU) and say,
+    per workload, which layers change the result and by how much; writes OUT/layers.json."""
+    from rngbench.pipelines import catalogue
+    from rngbench.pipelines import layers as attribution_by_layer
+    from rngbench.pipelines.matrix import MatrixError
+
+    if dataset not in catalogue.DATASETS:
+        fail(f"unknown dataset {dataset} (known: {', '.join(catalogue.DATASETS)})")
+
+    def log(message: str) -> None:
+        click.echo(message, err=True)
+
+    try:
+        doc = attribution_by_layer.attribute(dataset, log)
+        if cost_rounds:
+            doc["cost"] = attribution_by_layer.cost(dataset, cost_rounds, log)
+    except (MatrixError, envs.EnvError) as exc:
+        fail(str(exc))
+    click.echo(attribution_by_layer.table(doc))
+    echo_written([attribution_by_layer.write(doc, outdir)])

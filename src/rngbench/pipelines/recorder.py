@@ -238,26 +238,30 @@ APPLIED = "RNGBENCH_PROFILE_APPLIED"
 """Set in the re-executed recorder: the profile its environment was built for (the layers read it at load)."""
 
 
-def options(argv: list[str]) -> tuple[list[str], str, bool]:
-    """(positional arguments, profile, once) of the recorder's command line."""
+def options(argv: list[str]) -> tuple[list[str], str, bool, dict[str, str]]:
+    """(positional arguments, profile, once, extra settings) of the recorder's command line.
+
+    ``--set=VAR=VALUE`` adds one setting under the profile's own (the attribution switches one layer so).
+    """
     flags = [a for a in argv if a.startswith("--")]
     profile = next((f.partition("=")[2] for f in flags if f.startswith("--profile=")), profiles.DEFAULT)
-    unknown = [f for f in flags if not f.startswith("--profile=") and f != "--once"]
+    extra = dict(f[len("--set="):].split("=", 1) for f in flags if f.startswith("--set=") and "=" in f[6:])
+    unknown = [f for f in flags if not f.startswith(("--profile=", "--set=")) and f != "--once"]
     if unknown or profile not in profiles.PROFILES:
-        raise SystemExit(f"unknown option {' '.join(unknown) or profile} (known: --profile=P, --once)")
-    return [a for a in argv if not a.startswith("--")], profile, "--once" in flags
+        raise SystemExit(f"unknown option {' '.join(unknown) or profile} (known: --profile=P, --set=V=X, --once)")
+    return [a for a in argv if not a.startswith("--")], profile, "--once" in flags, extra
 
 
 def main(argv: list[str]) -> int:
-    positional, profile, once = options(argv)
+    positional, profile, once, extra = options(argv)
     if len(positional) < 2:
-        print("usage: python -m rngbench.pipelines.recorder OUTDIR INPUTS_DIR [--profile=P] [--once] "
-              "[CASE_PREFIX ...]", file=sys.stderr)
+        print("usage: python -m rngbench.pipelines.recorder OUTDIR INPUTS_DIR [--profile=P] [--set=VAR=VALUE] "
+              "[--once] [CASE_PREFIX ...]", file=sys.stderr)
         return 2
     if os.environ.get(APPLIED) != profile:  # the layers read their variables at load: start again under them
         dispatch = list(getattr(np._core._multiarray_umath if hasattr(np, "_core") else np.core._multiarray_umath,
                                 "__cpu_dispatch__", []))
-        env = {**profiles.environ(profile, os.environ, dispatch), APPLIED: profile}
+        env = {**profiles.environ(profile, os.environ, dispatch, extra), APPLIED: profile}
         os.execve(sys.executable, [sys.executable, "-m", "rngbench.pipelines.recorder", *argv], env)
     verbose = os.environ.get("RNGBENCH_VERBOSE") == "1"
     record(Path(positional[0]), Path(positional[1]), tuple(positional[2:]),

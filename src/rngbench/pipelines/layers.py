@@ -1,0 +1,194 @@
+"""Which platform layer makes which result machine-dependent, measured on one machine.
+
+``rngbench pipelines layers`` records the catalogue (one dataset) natively, then once per *setting*:
+each layer of ``rngbench.platform.profiles`` switched alone to its portable setting or to another CPU's
+setting this machine can run, the whole portable profile, and every simulated CPU (mask) natively and
+under the profile.  Every recording is compared with the native one, case by case, with the classifier
+of the version analysis; the table says, per workload x setting, whether results moved and by how much.
+
+The thread layer is not switched here: the recorder runs every golden with 1 thread (``threadpoolctl``,
+``numba.set_num_threads``), and the native recording measures 1 vs 2 threads itself (its determinism
+repeats), which the table shows as the column ``threads: 2``.
+
+:func:`cost` times the portable profile against native per workload: recordings of each workload's warm
+calls alternate between the two profiles for ``rounds`` rounds, and ``rngbench.stats`` gives the median
+ratio with its paired bootstrap interval.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rngbench.pipelines import catalogue
+from rngbench.pipelines.check import Installed
+from rngbench.pipelines.classify import SEVERITY, Outcome, compare
+from rngbench.pipelines.store import read_output
+from rngbench.platform import profiles
+
+OUT = "layers.json"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    profile: str  # native | portable
+    extra: Mapping[str, str] = field(default_factory=dict)
+    needs: tuple[str, ...] = ()  # CPU flags it needs
+
+
+def settings(flags: set[str] | None = None) -> list[Setting]:
+    """Every setting this machine can run (one layer at a time, the profile, the masks), from the data."""
+    out = [Setting("portable profile", "portable")]
+    for layer in profiles.LAYERS:
+        if layer.name == "threads":
+            continue  # the recorder pins it; measured by the native recording's repeats
+        out.append(Setting(f"{layer.name}: portable", "native", layer.portable))
+        out += [Setting(f"{layer.name}: {alt}", "native", s, layer.needs.get(alt, ()))
+                for alt, s in layer.alternatives.items()]
+    for mask, (s, needs) in profiles.MASKS.items():
+        out.append(Setting(f"mask {mask}", "native", s, needs))
+        out.append(Setting(f"mask {mask} + profile", "portable", s, needs))
+    return [s for s in out if profiles.runnable(s.needs, flags)]
+
+
+def record_under(setting: Setting, only: tuple[str, ...], once: bool = True) -> Installed:
+    """One recording in a fresh process under ``setting`` (numba cache kept per setting: keyed by target)."""
+    from rngbench.pipelines import matrix
+
+    folder = matrix.cache_dir() / "layers" / "".join(c if c.isalnum() else "_" for c in setting.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="run-", dir=folder))
+    try:
+        args = (*only, f"--profile={setting.profile}", *(f"--set={k}={v}" for k, v in setting.extra.items()),
+                *(["--once"] if once else []))
+        doc, arrays = read_output(matrix.run_recorder(sys.executable, tmp / "out", matrix.export_inputs(), args))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return Installed(doc, arrays)
+
+
+def _worst(outcomes: list[Outcome]) -> dict:
+    """The largest effect over a task's cases: its outcome kind, how many cases moved, the main measures."""
+    moved = [o for o in outcomes if o.kind not in ("identical", "n/a")]
+    if not moved:
+        return {"kind": "identical", "moved": 0, "cases": len(outcomes)}
+    worst = max(moved, key=lambda o: (SEVERITY[o.kind], o.measures.get("max_abs") or 0))
+    return {**worst.as_dict(), "moved": len(moved), "cases": len(outcomes)}
+
+
+def thread_effect(native: Installed) -> dict[str, dict]:
+    """Per task, the 1-vs-2-thread effect the native recording measured in its determinism repeats."""
+    by_task: dict[str, list[dict]] = {}
+    for e in native.doc["cases"]:
+        if e["status"] != "ok":
+            continue
+        by_task.setdefault(catalogue.parse_id(e["id"]).task, []).append(e)
+    out = {}
+    for task, entries in by_task.items():
+        moved = [e for e in entries if e.get("same_threads") is False or e.get("same_twice") is False]
+        noise = {}
+        for e in moved:
+            for measures in (e.get("noise") or {}).values():
+                for k, v in measures.items():
+                    if isinstance(v, (int, float)):
+                        noise[k] = max(noise.get(k, 0), v)
+        out[task] = ({"kind": "identical", "moved": 0, "cases": len(entries)} if not moved else
+                     {"kind": "threads", "moved": len(moved), "cases": len(entries), **noise})
+    return out
+
+
+def attribute(dataset: str, log: Callable[[str], None] = lambda m: None) -> dict:
+    """{dataset, native platform, settings: {name: {profile, extra, platform, tasks: {task: effect}}}}."""
+    only = (f"{dataset}:",)
+    log("native (with determinism repeats)")
+    native = record_under(Setting("native", "native"), only, once=False)
+    doc = {"dataset": dataset, "native_platform": native.platform_id,
+           "native_fingerprint": native.doc["platform"], "settings": {}}
+    doc["settings"]["threads: 2"] = {"profile": "native", "extra": {"threads": "2 (determinism repeat)"},
+                                     "tasks": thread_effect(native)}
+    for setting in settings():
+        log(setting.name)
+        other = record_under(setting, only)
+        tasks: dict[str, list[Outcome]] = {}
+        for e in native.doc["cases"]:
+            case = catalogue.parse_id(e["id"])
+            tasks.setdefault(case.task, []).append(compare(case.kind, native.side(e["id"]), other.side(e["id"])))
+        doc["settings"][setting.name] = {
+            "profile": setting.profile, "extra": profiles.expand(dict(setting.extra), ["(numpy dispatch)"]),
+            "platform": other.platform_id, "tasks": {t: _worst(o) for t, o in tasks.items()}}
+    return doc
+
+
+def _effect_text(effect: dict) -> str:
+    if effect["kind"] == "identical":
+        return "="
+    m = effect
+    if "procrustes" in m and m.get("procrustes") is not None:
+        amount = f"Procrustes {m['procrustes']:.2g}, max Δ {m['max_abs']:.2g}"
+    elif "max_angle_deg" in m and m.get("max_angle_deg") is not None:
+        amount = f"Δ loading {m['max_abs']:.2g}, {m['max_angle_deg']:.2g}°"
+    elif "flipped_calls" in m:
+        amount = f"Δ score {m['max_abs']:.2g}, {m['flipped_calls']} flipped"
+    elif "cells_differ" in m:
+        amount = f"{m['cells_differ']:.1%} of cells"
+    else:
+        amount = effect["kind"]
+    return f"{amount} ({effect['moved']}/{effect['cases']})"
+
+
+def table(doc: dict) -> str:
+    """Markdown: workload x setting -> measured effect against the native recording."""
+    from rngbench.util.markdown import table as md_table
+
+    names = list(doc["settings"])
+    tasks = sorted({t for s in doc["settings"].values() for t in s["tasks"]})
+    rows = [[t, *(_effect_text(doc["settings"][n]["tasks"][t]) if t in doc["settings"][n]["tasks"] else "—"
+                  for n in names)] for t in tasks]
+    return md_table(["workload", *names], rows)
+
+
+def cost(dataset: str, rounds: int, log: Callable[[str], None] = lambda m: None) -> dict:
+    """Per workload, the time of its warm calls under the portable profile over native, interleaved.
+
+    Each round records every workload's scanpy-layer cases once natively and once under the profile (the
+    order alternates); the first call of a task in a process (legacy) pays imports and compilation, so a
+    task's time is its ``Generator`` call's.  Returns {task: {ratio, low, high, native_s, portable_s}}.
+    """
+    from rngbench import stats
+
+    only = tuple(f"{dataset}:{t}:scanpy:" for t in sorted({c.task for c in catalogue.cases()}))
+    seconds: dict[str, dict[str, list[float]]] = {}
+    for r in range(rounds):
+        order = ("native", "portable") if r % 2 == 0 else ("portable", "native")
+        for profile in order:
+            log(f"round {r + 1}/{rounds}: {profile} (load {os.getloadavg()[0]:.1f})")
+            rec = record_under(Setting(profile, profile), only)
+            for e in rec.doc["cases"]:
+                case = catalogue.parse_id(e["id"])
+                if case.strategy == "Generator" and e["status"] == "ok":
+                    seconds.setdefault(case.task, {}).setdefault(profile, []).append(e["seconds"])
+    out = {}
+    for task, by in seconds.items():
+        if len(by.get("native", [])) != len(by.get("portable", [])):
+            continue
+        ri = stats.ratio_interval(by["portable"], by["native"], estimator="median")
+        out[task] = {"ratio": ri.ratio, "low": ri.low, "high": ri.high, "rounds": len(by["native"]),
+                     "native_s": stats.estimate(by["native"], "median"),
+                     "portable_s": stats.estimate(by["portable"], "median")}
+    return out
+
+
+def write(doc: dict, outdir: Path) -> Path:
+    outdir.mkdir(parents=True, exist_ok=True)
+    path = outdir / OUT
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+    tmp.replace(path)
+    return path
