@@ -95,8 +95,10 @@ def verify(store_path: Path) -> None:
               help="Compare a recorder output directory (`pipelines record DIR`) instead of recording now.")
 @click.option("--platform/--no-platform", "native", default=True, show_default=True,
               help="Also record natively and report the distance from the stored native variants (never fails).")
+@click.option("--case", "case_prefixes", multiple=True,
+              help="Record only the case ids starting with this (dataset:workload.case:layer:strategy); repeatable.")
 def check(store_path: Path, against: str | None, datasets: tuple[str, ...], recorded: Path | None,
-          native: bool) -> None:
+          native: bool, case_prefixes: tuple[str, ...]) -> None:
     """Record the installed stack under the portable profile and compare it strictly with the goldens (exit 1 on
     a real change); then natively, reported as `platform`."""
     from rngbench.cli.console import console as _console
@@ -110,6 +112,10 @@ def check(store_path: Path, against: str | None, datasets: tuple[str, ...], reco
         fail(f"unknown dataset {', '.join(unknown)} (known: {', '.join(catalogue.DATASETS)})")
     store = _open_store(store_path)
     only = tuple(f"{d}:" for d in datasets)
+    if case_prefixes:
+        only = tuple(c for c in case_prefixes if not only or c.startswith(only))
+        if not any(c.id.startswith(only) for c in catalogue.cases()):
+            fail(f"no case id starts with {' or '.join(case_prefixes)} (e.g. {catalogue.cases()[0].id})")
     try:
         problems = store.verify()
         if problems:
@@ -256,7 +262,9 @@ def attribute(store_path: Path, before: str, after: str) -> None:
 @click.option("--out", "outdir", type=click.Path(path_type=Path), default=DEFAULT_REPORT, show_default=True)
 @click.option("--cost-rounds", type=click.IntRange(min=0), default=0, show_default=True,
               help="Also time the portable profile against native per workload, interleaved, this many rounds.")
-def layers(dataset: str, outdir: Path, cost_rounds: int) -> None:
+@click.option("--case", "case_prefixes", multiple=True,
+              help="Record only the case ids starting with this (default: every case of the dataset); repeatable.")
+def layers(dataset: str, outdir: Path, cost_rounds: int, case_prefixes: tuple[str, ...]) -> None:
     """Record the catalogue with one platform layer switched at a time (and under every simulated CPU) and say,
     per workload, which layers change the result and by how much; writes OUT/layers.json."""
     from rngbench.pipelines import catalogue
@@ -270,7 +278,7 @@ def layers(dataset: str, outdir: Path, cost_rounds: int) -> None:
         click.echo(message, err=True)
 
     try:
-        doc = attribution_by_layer.attribute(dataset, log)
+        doc = attribution_by_layer.attribute(dataset, log, tuple(case_prefixes))
         if cost_rounds:
             doc["cost"] = attribution_by_layer.cost(dataset, cost_rounds, log)
     except (MatrixError, envs.EnvError) as exc:

@@ -104,12 +104,15 @@ def thread_effect(native: Installed) -> dict[str, dict]:
     return out
 
 
-def attribute(dataset: str, log: Callable[[str], None] = lambda m: None) -> dict:
-    """{dataset, native platform, settings: {name: {profile, extra, platform, tasks: {task: effect}}}}."""
-    only = (f"{dataset}:",)
+def attribute(dataset: str, log: Callable[[str], None] = lambda m: None, only: tuple[str, ...] = ()) -> dict:
+    """{dataset, cases, native platform, settings: {name: {profile, extra, platform, tasks: {task: effect}}}}.
+
+    ``only``: case id prefixes (default: the dataset's every case).
+    """
+    only = only or (f"{dataset}:",)
     log("native (with determinism repeats)")
     native = record_under(Setting("native", "native"), only, once=False)
-    doc = {"dataset": dataset, "native_platform": native.platform_id,
+    doc = {"dataset": dataset, "cases": list(only), "native_platform": native.platform_id,
            "native_fingerprint": native.doc["platform"], "settings": {}}
     doc["settings"]["threads: 2"] = {"profile": "native", "extra": {"threads": "2 (determinism repeat)"},
                                      "tasks": thread_effect(native)}
