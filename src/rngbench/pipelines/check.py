@@ -19,71 +19,14 @@ so only the first check compiles.
 
 from __future__ import annotations
 
-import shutil
-import sys
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
-
-import numpy as np
-
 from rngbench.pipelines import catalogue, variants
 from rngbench.pipelines.cas import StoreError
-from rngbench.pipelines.classify import Outcome, Side, compare
-from rngbench.pipelines.store import DEFINING, PipelineStore, read_output
+from rngbench.pipelines.classify import Outcome, compare
+from rngbench.pipelines.installed import Installed, load_recorded, record_installed
+from rngbench.pipelines.store import DEFINING, PipelineStore
 from rngbench.platform import fingerprint as platform_fingerprint
-from rngbench.platform import profiles
 
-
-@dataclass
-class Installed:
-    doc: dict
-    arrays: dict[str, dict[str, np.ndarray]]
-
-    @property
-    def versions(self) -> dict:
-        return self.doc["env"]
-
-    @property
-    def platform_id(self) -> str:
-        return platform_fingerprint.variant_id(self.doc.get("platform", {}))
-
-    def side(self, case_id: str) -> Side:
-        entry = next((e for e in self.doc["cases"] if e["id"] == case_id), None)
-        if entry is None:
-            return Side("absent")
-        parts = {p: (m["values"], self.arrays.get(case_id, {}).get(p)) for p, m in entry.get("parts", {}).items()}
-        noise = {}
-        for measures in (entry.get("noise") or {}).values():
-            for k, v in measures.items():
-                if isinstance(v, (int, float)):
-                    noise[k] = max(noise.get(k, 0), v)
-        return Side(entry["status"], entry.get("error"), parts, noise or None)
-
-
-def record_installed(only: tuple[str, ...] = (), profile: str = profiles.DEFAULT) -> Installed:
-    """Record this interpreter's stack under ``profile`` (only the case ids starting with one of ``only``)."""
-    from rngbench.pipelines import matrix
-
-    inputs_dir = matrix.export_inputs()
-    folder = matrix.cache_dir() / "check" / profile  # the recorder keeps its numba cache beside its output
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="run-", dir=folder))
-    try:
-        out = matrix.run_recorder(sys.executable, tmp / "installed", inputs_dir,
-                                  (*only, f"--profile={profile}", "--once"))
-        doc, arrays = read_output(out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return Installed(doc, arrays)
-
-
-def load_recorded(outdir: Path) -> Installed:
-    doc, arrays = read_output(outdir)
-    if doc.get("catalogue") != catalogue.digest():
-        raise StoreError(f"{outdir} was recorded from catalogue {doc.get('catalogue')}, this one is "
-                         f"{catalogue.digest()}")
-    return Installed(doc, arrays)
+__all__ = ["Installed", "choose_golden", "load_recorded", "record_installed", "resolve", "run_check"]
 
 
 def resolve(store: PipelineStore, against: str) -> str:

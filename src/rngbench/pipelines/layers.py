@@ -19,17 +19,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rngbench.pipelines import catalogue
-from rngbench.pipelines.check import Installed
 from rngbench.pipelines.classify import SEVERITY, Outcome, compare
-from rngbench.pipelines.store import read_output
+from rngbench.pipelines.installed import Installed, record_installed
 from rngbench.platform import profiles
 
 OUT = "layers.json"
@@ -59,19 +55,9 @@ def settings(flags: set[str] | None = None) -> list[Setting]:
 
 
 def record_under(setting: Setting, only: tuple[str, ...], once: bool = True) -> Installed:
-    """One recording in a fresh process under ``setting`` (numba cache kept per setting: keyed by target)."""
-    from rngbench.pipelines import matrix
-
-    folder = matrix.cache_dir() / "layers" / "".join(c if c.isalnum() else "_" for c in setting.name)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="run-", dir=folder))
-    try:
-        args = (*only, f"--profile={setting.profile}", *(f"--set={k}={v}" for k, v in setting.extra.items()),
-                *(["--once"] if once else []))
-        doc, arrays = read_output(matrix.run_recorder(sys.executable, tmp / "out", matrix.export_inputs(), args))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return Installed(doc, arrays)
+    """One recording in a fresh process under ``setting``."""
+    slug = "".join(c if c.isalnum() else "_" for c in setting.name)
+    return record_installed(only, setting.profile, dict(setting.extra), once, folder=f"layers-{slug}")
 
 
 def _worst(outcomes: list[Outcome]) -> dict:
@@ -195,3 +181,27 @@ def write(doc: dict, outdir: Path) -> Path:
     tmp.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
     tmp.replace(path)
     return path
+
+
+def cost_table(cost: dict) -> str:
+    from rngbench.util.markdown import table as md_table
+
+    rows = [[t, f"{c['native_s']:.3g}", f"{c['portable_s']:.3g}", f"{c['ratio']:.2f}×",
+             f"{c['low']:.2f}–{c['high']:.2f}"] for t, c in sorted(cost.items())]
+    return md_table(["workload (one warm call, scanpy's API)", "native s", "portable s", "portable / native",
+                     "95 % CI"], rows, "lrrrr")
+
+
+def markdown(doc: dict) -> str:
+    """The report's section "What makes results machine-dependent" from a ``layers.json``."""
+    lines = ["", "## What makes results machine-dependent", "",
+             f"Measured by `rngbench pipelines layers` on {doc['dataset']} on one machine "
+             f"(native platform `{doc['native_platform']}`): every case recorded natively, then once per setting "
+             "(one layer switched alone, the whole portable profile, each simulated CPU natively and under the "
+             "profile), and compared with the native recording. `=`: every case bit-identical; otherwise the "
+             "largest effect and (cases moved / cases). Settings: `rngbench.platform.profiles`.", "",
+             table(doc), ""]
+    if doc.get("cost"):
+        lines += ["### What the portable profile costs", "", doc.get("cost_note", ""), "", cost_table(doc["cost"]),
+                  ""]
+    return "\n".join(lines) + "\n"

@@ -29,12 +29,21 @@ def same_versions(a: dict, b: dict) -> bool:
 
 
 class References(PipelineStore):
-    """The store seen through its reference records only (every stored environment when it has none yet)."""
+    """The store seen through its reference records: for each set of versions its portable-profile record, or,
+    until the matrix records one, the record made before profiles existed.  Native variants are left out.
+    A view for one analysis: what it lists is read once."""
+
+    _names: list[str] | None = None
 
     def environments(self) -> list[str]:
-        names = super().environments()
-        refs = [n for n in names if is_reference(self.cas.manifest(n))]
-        return refs or names
+        if self._names is None:
+            names = super().environments()
+            manifests = {n: self.cas.manifest(n) for n in names}
+            refs = [n for n in names if is_reference(manifests[n])]
+            older = [n for n in names if profile_of(manifests[n]) is None
+                     and not any(same_versions(manifests[n]["env"], manifests[r]["env"]) for r in refs)]
+            self._names = sorted(refs + older)
+        return self._names
 
 
 def variants_of(store: PipelineStore, versions: dict) -> list[str]:
