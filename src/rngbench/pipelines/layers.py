@@ -60,6 +60,15 @@ def record_under(setting: Setting, only: tuple[str, ...], once: bool = True) -> 
     return record_installed(only, setting.profile, dict(setting.extra), once, folder=f"layers-{slug}")
 
 
+def _effects(before: Installed, after: Installed) -> dict[str, dict]:
+    """Per task, the largest effect over its cases from ``before`` to ``after``."""
+    tasks: dict[str, list[Outcome]] = {}
+    for e in before.doc["cases"]:
+        case = catalogue.parse_id(e["id"])
+        tasks.setdefault(case.task, []).append(compare(case.kind, before.side(e["id"]), after.side(e["id"])))
+    return {t: _worst(o) for t, o in tasks.items()}
+
+
 def _worst(outcomes: list[Outcome]) -> dict:
     """The largest effect over a task's cases: its outcome kind, how many cases moved, the main measures."""
     moved = [o for o in outcomes if o.kind not in ("identical", "n/a")]
@@ -102,16 +111,17 @@ def attribute(dataset: str, log: Callable[[str], None] = lambda m: None, only: t
            "native_fingerprint": native.doc["platform"], "settings": {}}
     doc["settings"]["threads: 2"] = {"profile": "native", "extra": {"threads": "2 (determinism repeat)"},
                                      "tasks": thread_effect(native)}
+    portable = None
     for setting in settings():
         log(setting.name)
         other = record_under(setting, only)
-        tasks: dict[str, list[Outcome]] = {}
-        for e in native.doc["cases"]:
-            case = catalogue.parse_id(e["id"])
-            tasks.setdefault(case.task, []).append(compare(case.kind, native.side(e["id"]), other.side(e["id"])))
         doc["settings"][setting.name] = {
             "profile": setting.profile, "extra": profiles.expand(dict(setting.extra), ["(numpy dispatch)"]),
-            "platform": other.platform_id, "tasks": {t: _worst(o) for t, o in tasks.items()}}
+            "platform": other.platform_id, "tasks": _effects(native, other)}
+        if setting.profile == "portable":
+            portable = portable or other
+            if other is not portable:  # under the profile, a simulated CPU must give the profile's very bytes
+                doc["settings"][setting.name]["versus_portable"] = _effects(portable, other)
     return doc
 
 
