@@ -122,8 +122,10 @@ def check(store_path: Path, against: str | None, datasets: tuple[str, ...], reco
             fail(f"the store is damaged: {problems[0]} (`rngbench pipelines verify` lists all)")
         if against:
             checking.resolve(store, against)  # before minutes of recording
-        installed = checking.load_recorded(recorded) if recorded else checking.record_installed(only)
-        natively = checking.record_installed(only, "native") if native and not recorded else None
+        if recorded:
+            installed, natively = checking.load_recorded(recorded), None
+        else:
+            installed, natively = checking.record_both(only, native)
         result = checking.run_check(store, installed, against, natively)
     except (StoreError, MatrixError, envs.EnvError) as exc:
         fail(str(exc))

@@ -25,8 +25,20 @@ from rngbench.pipelines.classify import Outcome, compare
 from rngbench.pipelines.installed import Installed, load_recorded, record_installed
 from rngbench.pipelines.store import DEFINING, PipelineStore
 from rngbench.platform import fingerprint as platform_fingerprint
+from rngbench.platform import profiles
 
-__all__ = ["Installed", "choose_golden", "load_recorded", "record_installed", "resolve", "run_check"]
+__all__ = ["Installed", "choose_golden", "load_recorded", "record_both", "record_installed", "resolve", "run_check"]
+
+
+def record_both(only: tuple[str, ...], native: bool = True) -> tuple[Installed, Installed | None]:
+    """(portable recording, native recording or None), the two recorded at once: each is one process,
+    mostly one thread, so on two cores the check takes the time of the slower one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        portable = pool.submit(record_installed, only, profiles.DEFAULT)
+        natively = pool.submit(record_installed, only, "native") if native else None
+        return portable.result(), natively.result() if natively else None
 
 
 def resolve(store: PipelineStore, against: str) -> str:
