@@ -7,6 +7,7 @@ exits 1 when a result changed in a way a downstream CI should see.
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 from pathlib import Path
@@ -266,7 +267,8 @@ def attribute(store_path: Path, before: str, after: str) -> None:
               help="Also time the portable profile against native per workload, interleaved, this many rounds.")
 @click.option("--case", "case_prefixes", multiple=True,
               help="Record only the case ids starting with this (default: every case of the dataset); repeatable.")
-def layers(dataset: str, outdir: Path, cost_rounds: int, case_prefixes: tuple[str, ...]) -> None:
+@click.option("--cost-only", is_flag=True, help="Only time the profile (--cost-rounds), into an existing layers.json.")
+def layers(dataset: str, outdir: Path, cost_rounds: int, case_prefixes: tuple[str, ...], cost_only: bool) -> None:
     """Record the catalogue with one platform layer switched at a time (and under every simulated CPU) and say,
     per workload, which layers change the result and by how much; writes OUT/layers.json."""
     from rngbench.pipelines import catalogue
@@ -280,7 +282,11 @@ def layers(dataset: str, outdir: Path, cost_rounds: int, case_prefixes: tuple[st
         click.echo(message, err=True)
 
     try:
-        doc = attribution_by_layer.attribute(dataset, log, tuple(case_prefixes))
+        existing = outdir / attribution_by_layer.OUT
+        if cost_only:
+            doc = json.loads(existing.read_text()) if existing.is_file() else {"dataset": dataset, "settings": {}}
+        else:
+            doc = attribution_by_layer.attribute(dataset, log, tuple(case_prefixes))
         if cost_rounds:
             doc["cost"] = attribution_by_layer.cost(dataset, cost_rounds, log)
     except (MatrixError, envs.EnvError) as exc:

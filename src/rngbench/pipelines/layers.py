@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,34 +155,57 @@ def table(doc: dict) -> str:
 
 
 def cost(dataset: str, rounds: int, log: Callable[[str], None] = lambda m: None) -> dict:
-    """Per workload, the time of its warm calls under the portable profile over native, interleaved.
+    """Per workload, the time of one warm call under the portable profile over native, interleaved.
 
-    Each round records every workload's scanpy-layer cases once natively and once under the profile (the
-    order alternates); the first call of a task in a process (legacy) pays imports and compilation, so a
-    task's time is its ``Generator`` call's.  Returns {task: {ratio, low, high, native_s, portable_s}}.
+    Two warm recorder processes (``recorder serve``), one per profile, are asked in turn for the same call
+    (which one goes first alternates), ``rounds`` times per workload: imports and compilation are paid
+    before the first round.  Returns {task: {ratio, low, high, rounds, native_s, portable_s}} (median
+    ratio, paired bootstrap interval from ``rngbench.stats``) and the load averages seen.
     """
-    from rngbench import stats
+    import subprocess
 
-    only = tuple(f"{dataset}:{t}:scanpy:" for t in sorted({c.task for c in catalogue.cases()}))
+    from rngbench import stats
+    from rngbench.pipelines import matrix
+
+    case_ids = [f"{dataset}:{t}:scanpy:legacy" for t in sorted({c.task for c in catalogue.cases()})]
+    workers = {}
+    for profile in ("native", "portable"):
+        home = matrix.cache_dir() / "recordings" / f"cost-{profile}"
+        home.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "PYTHONPATH": str(matrix.SRC), "NUMBA_CACHE_DIR": str(home / "numba-cache")}
+        workers[profile] = subprocess.Popen(
+            [sys.executable, "-m", "rngbench.pipelines.recorder", "serve", str(matrix.export_inputs()),
+             f"--profile={profile}"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+
+    def ask(profile: str, case_id: str) -> float:
+        worker = workers[profile]
+        worker.stdin.write(case_id + "\n")
+        worker.stdin.flush()
+        return json.loads(worker.stdout.readline())["seconds"]
+
     seconds: dict[str, dict[str, list[float]]] = {}
-    for r in range(rounds):
-        order = ("native", "portable") if r % 2 == 0 else ("portable", "native")
-        for profile in order:
-            log(f"round {r + 1}/{rounds}: {profile} (load {os.getloadavg()[0]:.1f})")
-            rec = record_under(Setting(profile, profile), only)
-            for e in rec.doc["cases"]:
-                case = catalogue.parse_id(e["id"])
-                if case.strategy == "Generator" and e["status"] == "ok":
-                    seconds.setdefault(case.task, {}).setdefault(profile, []).append(e["seconds"])
+    loads = []
+    try:
+        for cid in case_ids:  # warm-up: imports, inputs, numba compilation
+            for profile in workers:
+                ask(profile, cid)
+        for r in range(rounds):
+            loads.append(os.getloadavg()[0])
+            log(f"round {r + 1}/{rounds} (load {loads[-1]:.1f})")
+            for cid in case_ids:
+                for profile in (("native", "portable") if r % 2 == 0 else ("portable", "native")):
+                    seconds.setdefault(cid, {}).setdefault(profile, []).append(ask(profile, cid))
+    finally:
+        for worker in workers.values():
+            worker.stdin.close()
+            worker.wait(timeout=60)
     out = {}
-    for task, by in seconds.items():
-        if len(by.get("native", [])) != len(by.get("portable", [])):
-            continue
+    for cid, by in seconds.items():
         ri = stats.ratio_interval(by["portable"], by["native"], estimator="median")
-        out[task] = {"ratio": ri.ratio, "low": ri.low, "high": ri.high, "rounds": len(by["native"]),
-                     "native_s": stats.estimate(by["native"], "median"),
-                     "portable_s": stats.estimate(by["portable"], "median")}
-    return out
+        out[catalogue.parse_id(cid).task] = {
+            "ratio": ri.ratio, "low": ri.low, "high": ri.high, "rounds": len(by["native"]),
+            "native_s": stats.estimate(by["native"], "median"), "portable_s": stats.estimate(by["portable"], "median")}
+    return {"tasks": out, "load": [min(loads), max(loads)] if loads else None}
 
 
 def write(doc: dict, outdir: Path) -> Path:
@@ -212,6 +236,10 @@ def markdown(doc: dict) -> str:
              "largest effect and (cases moved / cases). Settings: `rngbench.platform.profiles`.", "",
              table(doc), ""]
     if doc.get("cost"):
-        lines += ["### What the portable profile costs", "", doc.get("cost_note", ""), "", cost_table(doc["cost"]),
-                  ""]
+        load = doc["cost"].get("load") or [float("nan")] * 2
+        lines += ["### What the portable profile costs", "",
+                  f"One call per workload (scanpy's API, `random_state=0`) in two warm processes, one per profile, "
+                  f"asked in turn ({next(iter(doc['cost']['tasks'].values()))['rounds']} rounds, the order "
+                  f"alternating); median ratio, paired bootstrap 95 % interval (`rngbench.stats`). Shared machine, "
+                  f"load average {load[0]:.1f}–{load[1]:.1f} on 2 cores.", "", cost_table(doc["cost"]["tasks"]), ""]
     return "\n".join(lines) + "\n"

@@ -234,6 +234,32 @@ def write_output(outdir: Path, doc: dict, results: list[tuple[dict, dict[str, np
     return outdir
 
 
+def serve(inputs_dir: Path, lines=sys.stdin, out=sys.stdout) -> None:
+    """Time one call of each case id read from ``lines`` (one per line), answering ``{"id", "seconds"}`` lines.
+
+    A warm process per profile, asked in turn, gives interleaved timings of the calls alone (no imports, no
+    compilation): what ``rngbench pipelines layers --cost-rounds`` compares.
+    """
+    from rngbench.bench.workloads import workload_module
+
+    datasets: dict[str, object] = {}
+    prepared: dict[tuple[str, str, str], dict] = {}
+    by_id = catalogue.by_id()
+    for line in lines:
+        case = by_id[line.strip()]
+        if case.dataset not in datasets:
+            datasets[case.dataset] = pipeline_inputs.load(Path(inputs_dir) / f"{case.dataset}.npz")
+        module = workload_module(case.workload)
+        key = (case.dataset, case.workload, case.case)
+        if key not in prepared:
+            prepared[key] = module.inputs(datasets[case.dataset], case.case)
+            if case.kind == "pca":
+                prepared[key]["n_comps"] = catalogue.PCA_COMPONENTS
+        started = time.perf_counter()
+        _attempt(case, module, prepared[key], 1)
+        print(json.dumps({"id": case.id, "seconds": time.perf_counter() - started}), file=out, flush=True)
+
+
 APPLIED = "RNGBENCH_PROFILE_APPLIED"
 """Set in the re-executed recorder: the profile its environment was built for (the layers read it at load)."""
 
@@ -263,6 +289,9 @@ def main(argv: list[str]) -> int:
                                 "__cpu_dispatch__", []))
         env = {**profiles.environ(profile, os.environ, dispatch, extra), APPLIED: profile}
         os.execve(sys.executable, [sys.executable, "-m", "rngbench.pipelines.recorder", *argv], env)
+    if positional[0] == "serve":
+        serve(Path(positional[1]))
+        return 0
     verbose = os.environ.get("RNGBENCH_VERBOSE") == "1"
     record(Path(positional[0]), Path(positional[1]), tuple(positional[2:]),
            log=(lambda m: print(m, file=sys.stderr, flush=True)) if verbose else None, profile=profile, once=once)
