@@ -235,7 +235,8 @@ def write_output(outdir: Path, doc: dict, results: list[tuple[dict, dict[str, np
 
 
 def serve(inputs_dir: Path, lines=sys.stdin, out=sys.stdout) -> None:
-    """Time one call of each case id read from ``lines`` (one per line), answering ``{"id", "seconds"}`` lines.
+    """Time one call of each case id read from ``lines`` (one per line), answering ``{"id", "seconds"}`` lines
+    (seconds null where the case is n/a or raises).
 
     A warm process per profile, asked in turn, gives interleaved timings of the calls alone (no imports, no
     compilation): what ``rngbench pipelines layers --cost-rounds`` compares.
@@ -255,9 +256,15 @@ def serve(inputs_dir: Path, lines=sys.stdin, out=sys.stdout) -> None:
             prepared[key] = module.inputs(datasets[case.dataset], case.case)
             if case.kind == "pca":
                 prepared[key]["n_comps"] = catalogue.PCA_COMPONENTS
+        from rngbench.bench import strategies
+
         started = time.perf_counter()
-        _attempt(case, module, prepared[key], 1)
-        print(json.dumps({"id": case.id, "seconds": time.perf_counter() - started}), file=out, flush=True)
+        try:
+            _, error = _attempt(case, module, prepared[key], 1)
+        except strategies.NotApplicable:
+            error = "n/a"
+        seconds = None if error else time.perf_counter() - started
+        print(json.dumps({"id": case.id, "seconds": seconds}), file=out, flush=True)
 
 
 APPLIED = "RNGBENCH_PROFILE_APPLIED"
