@@ -91,7 +91,8 @@ def verify(store_path: Path) -> None:
 @pipelines.command()
 @store_option
 @click.option("--against", default=None, help="A stored environment (name or matrix label); default: the closest.")
-@click.option("--dataset", "datasets", multiple=True, help="Record only these datasets (default: all).")
+@click.option("--dataset", "datasets", multiple=True,
+              help="Record these datasets (default: pbmc68k_reduced, every case; repeatable).")
 @click.option("--recorded", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
               help="Compare a recorder output directory (`pipelines record DIR`) instead of recording now.")
 @click.option("--platform/--no-platform", "native", default=True, show_default=True,
@@ -112,9 +113,9 @@ def check(store_path: Path, against: str | None, datasets: tuple[str, ...], reco
     if unknown:
         fail(f"unknown dataset {', '.join(unknown)} (known: {', '.join(catalogue.DATASETS)})")
     store = _open_store(store_path)
-    only = tuple(f"{d}:" for d in datasets)
+    only = tuple(f"{d}:" for d in datasets or catalogue.CHECKED)
     if case_prefixes:
-        only = tuple(c for c in case_prefixes if not only or c.startswith(only))
+        only = tuple(c for c in case_prefixes if not datasets or c.startswith(only))
         if not any(c.id.startswith(only) for c in catalogue.cases()):
             fail(f"no case id starts with {' or '.join(case_prefixes)} (e.g. {catalogue.cases()[0].id})")
     try:

@@ -224,7 +224,7 @@ def cost_table(cost: dict) -> str:
 
     rows = [[t, f"{c['native_s']:.3g}", f"{c['portable_s']:.3g}", f"{c['ratio']:.2f}×",
              f"{c['low']:.2f}–{c['high']:.2f}"] for t, c in sorted(cost.items())]
-    return md_table(["workload (one warm call, scanpy's API)", "native s", "portable s", "portable / native",
+    return md_table(["workload (one warm call)", "native s", "portable s", "portable / native",
                      "95 % CI"], rows, "lrrrr")
 
 
