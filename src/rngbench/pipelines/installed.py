@@ -59,13 +59,13 @@ def record_installed(only: tuple[str, ...] = (), profile: str = profiles.DEFAULT
     inputs_dir = matrix.export_inputs()
     home = matrix.cache_dir() / "recordings" / (folder or profile)  # the numba cache lives beside the output
     home.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="run-", dir=home))
+    out = Path(tempfile.mkdtemp(prefix="run-", dir=home))  # its parent holds the numba cache (run_recorder)
     args = (*only, f"--profile={profile}", *(f"--set={k}={v}" for k, v in (extra or {}).items()),
             *(["--once"] if once else []))
     try:
-        doc, arrays = read_output(matrix.run_recorder(sys.executable, tmp / "out", inputs_dir, args))
+        doc, arrays = read_output(matrix.run_recorder(sys.executable, out, inputs_dir, args))
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
     return Installed(doc, arrays)
 
 
