@@ -25,7 +25,6 @@ def test_committed_store_is_intact_and_holds_the_matrix():
 
 def test_committed_report_matches_the_store():
     doc = json.loads((REPORT / "changes.json").read_text())
-    store = PipelineStore(STORE)
     assert doc["schema"] == report.CHANGES_SCHEMA
     assert {e["name"] for e in doc["environments"].values()} == set(variants.References(STORE).environments())
     assert len(doc["cases"]) == len(catalogue.cases())
