@@ -12,9 +12,8 @@ import sys
 import numpy as np
 import pytest
 
-from rngbench.platform import profiles
-
 from fixtures.paths import REPO
+from rngbench.platform import profiles
 
 SUBSET = (
     "pbmc68k_reduced:downsample.per_cell:scanpy:legacy",
