@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from rngbench.pipelines import catalogue, matrix, report
+from rngbench.pipelines import catalogue, matrix, report, variants
 from rngbench.pipelines.store import PipelineStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,15 +16,17 @@ def test_committed_store_is_intact_and_holds_the_matrix():
     assert store.verify() == []
     stored = set(report.labels(store).values())
     assert {s.label for s in matrix.MATRIX} <= stored
-    assert all(store.manifest(n)["catalogue"] == catalogue.digest() for n in store.environments()), \
+    profiled = [n for n in store.environments() if variants.profile_of(store.manifest(n))]
+    assert all(store.manifest(n)["catalogue"] == catalogue.digest() for n in profiled), \
         "re-record with `rngbench pipelines matrix`"
+    assert any(variants.is_reference(store.manifest(n)) for n in store.environments()), \
+        "no reference record (portable profile): `rngbench pipelines matrix`"
 
 
 def test_committed_report_matches_the_store():
     doc = json.loads((REPORT / "changes.json").read_text())
-    store = PipelineStore(STORE)
     assert doc["schema"] == report.CHANGES_SCHEMA
-    assert {e["name"] for e in doc["environments"].values()} == set(store.environments())
+    assert {e["name"] for e in doc["environments"].values()} == set(variants.References(STORE).environments())
     assert len(doc["cases"]) == len(catalogue.cases())
     assert doc["tolerances"] == {k: vars(t) for k, t in catalogue.TOLERANCES.items()}, \
         "tolerances changed: rerun `rngbench pipelines report`"

@@ -8,6 +8,7 @@ result changed in a way a downstream CI should see.
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 from pathlib import Path
@@ -88,31 +89,54 @@ def matrix(store_path: Path, labels: tuple[str, ...], jobs: int, list_only: bool
 @pipelines.command()
 @reading_store
 @click.option("--against", default=None, help="A stored environment (name or matrix label); default: the closest.")
-@datasets_option
+@click.option("--dataset", "datasets", multiple=True,
+              help="Record these datasets (default: pbmc68k_reduced, every case; repeatable).")
 @click.option("--recorded", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
               help="Compare a recorder output directory (`pipelines record DIR`) instead of recording now.")
-def check(store_path: Path, against: str | None, datasets: tuple[str, ...], recorded: Path | None) -> None:
-    """Record the installed stack and compare it with the goldens; exit 1 on a change a downstream CI should see."""
-    from rich.table import Table
-
+@click.option("--platform/--no-platform", "native", default=True, show_default=True,
+              help="Also record natively and report the distance from the stored native variants (never fails).")
+@click.option("--case", "case_prefixes", multiple=True,
+              help="Record only the case ids starting with this (dataset:workload.case:layer:strategy); repeatable.")
+def check(store_path: Path, against: str | None, datasets: tuple[str, ...], recorded: Path | None,
+          native: bool, case_prefixes: tuple[str, ...]) -> None:
+    """Record the installed stack under the portable profile and compare it strictly with the goldens (exit 1 on
+    a real change); then natively, reported as `platform`."""
     from rngbench.cli.console import console as _console
     from rngbench.golden.store import StoreError
+    from rngbench.pipelines import catalogue
     from rngbench.pipelines import check as checking
     from rngbench.pipelines.matrix import MatrixError
-    from rngbench.pipelines.report import _main_measure
 
-    prefixes = _dataset_prefixes(datasets)
+    _dataset_prefixes(datasets)  # an unknown dataset is refused before any recording
     store = _open_store(store_path, verified=True)
+    only = tuple(f"{d}:" for d in datasets or catalogue.CHECKED)
+    if case_prefixes:
+        only = tuple(c for c in case_prefixes if not datasets or c.startswith(only))
+        if not any(c.id.startswith(only) for c in catalogue.cases()):
+            fail(f"no case id starts with {' or '.join(case_prefixes)} (e.g. {catalogue.cases()[0].id})")
     try:
         if against:
             checking.resolve(store, against)  # before minutes of recording
-        installed = (checking.load_recorded(recorded) if recorded else
-                     checking.record_installed(prefixes))
-        result = checking.run_check(store, installed, against)
+        if recorded:
+            installed, natively = checking.load_recorded(recorded), None
+        else:
+            installed, natively = checking.record_both(only, native)
+        result = checking.run_check(store, installed, against, natively)
     except (StoreError, MatrixError, envs.EnvError) as exc:
         fail(str(exc))
     console = _console()
-    console.print(f"compared with {result['golden']}")
+    print_check(console, result)
+    sys.exit(1 if any(r["fails"] for r in result["rows"]) else 0)
+
+
+def print_check(console, result: dict) -> None:
+    """What ``check`` found: the strict comparison, then the native run's distance from stored variants."""
+    from rich.table import Table
+
+    from rngbench.pipelines.report import _main_measure
+
+    console.print(f"profile {result['profile'] or 'none'} (platform {result['installed_platform']}) compared "
+                  f"with {result['golden']} (profile {result['golden_profile'] or 'none: recorded before profiles'})")
     if result["differing_versions"]:
         console.print("versions differ: " + "; ".join(result["differing_versions"]))
     if not result["same_platform"]:
@@ -130,7 +154,22 @@ def check(store_path: Path, against: str | None, datasets: tuple[str, ...], reco
     bad = [r for r in result["rows"] if r["fails"]]
     console.print(f"{len(result['rows'])} cases: {sum(r['outcome'].kind == 'identical' for r in result['rows'])} "
                   f"identical, {len(shown)} not identical, {len(bad)} failing the check")
-    sys.exit(1 if bad else 0)
+    if result["platform"] is None:
+        return
+    if not result["platform"]:
+        console.print(f"platform: native run on {result['native_platform']}; no stored native variant of these "
+                      f"versions to compare with")
+    for p in result["platform"]:
+        worst = max(p["differ"], key=lambda d: catalogue_severity(d[1]), default=None)
+        console.print(f"platform (information, never a failure): native run on {result['native_platform']} vs "
+                      f"{p['variant']} ({p['profile']}): {p['identical']} of {p['cases']} identical"
+                      + (f"; e.g. {worst[0]}: {worst[1].kind} {_main_measure(worst[1])}" if worst else ""))
+
+
+def catalogue_severity(outcome) -> int:
+    from rngbench.pipelines.classify import SEVERITY
+
+    return SEVERITY[outcome.kind]
 
 
 @pipelines.command()
@@ -229,6 +268,41 @@ def attribute(store_path: Path, before: str, after: str) -> None:
         where = "; ".join(s["step"] for s in item["steps"]) or "no single step (changes cancel or combine)"
         click.echo(f"{item['case']}: {item['kind']} {measures} <- {where}")
     click.echo(f"{len(found)} case(s) not identical, {sum(i['difference'] for i in found)} of them changed")
+
+
+@pipelines.command()
+@click.option("--dataset", default="pbmc68k_reduced", show_default=True, help="The dataset recorded per setting.")
+@out_folder_option(DEFAULT_REPORT)
+@click.option("--cost-rounds", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Also time the portable profile against native per workload, interleaved, this many rounds.")
+@click.option("--case", "case_prefixes", multiple=True,
+              help="Record only the case ids starting with this (default: every case of the dataset); repeatable.")
+@click.option("--cost-only", is_flag=True, help="Only time the profile (--cost-rounds), into an existing layers.json.")
+def layers(dataset: str, outdir: Path, cost_rounds: int, case_prefixes: tuple[str, ...], cost_only: bool) -> None:
+    """Record the catalogue with one platform layer switched at a time (and under every simulated CPU) and say,
+    per workload, which layers change the result and by how much; writes OUT/layers.json."""
+    from rngbench.pipelines import catalogue
+    from rngbench.pipelines import layers as attribution_by_layer
+    from rngbench.pipelines.matrix import MatrixError
+
+    if dataset not in catalogue.DATASETS:
+        fail(f"unknown dataset {dataset} (known: {', '.join(catalogue.DATASETS)})")
+
+    def log(message: str) -> None:
+        click.echo(message, err=True)
+
+    try:
+        existing = outdir / attribution_by_layer.OUT
+        if cost_only:
+            doc = json.loads(existing.read_text()) if existing.is_file() else {"dataset": dataset, "settings": {}}
+        else:
+            doc = attribution_by_layer.attribute(dataset, log, tuple(case_prefixes))
+        if cost_rounds:
+            doc["cost"] = attribution_by_layer.cost(dataset, cost_rounds, log)
+    except (MatrixError, envs.EnvError) as exc:
+        fail(str(exc))
+    click.echo(attribution_by_layer.table(doc))
+    echo_written([attribution_by_layer.write(doc, outdir)])
 
 
 add_verify(pipelines, reading_store, _open_store)

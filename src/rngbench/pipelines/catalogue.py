@@ -23,9 +23,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-FORMAT = 1  # bump when what a recording holds changes: every environment is then recorded again
+FORMAT = 2  # bump when what a recording holds changes: every environment is then recorded again
+# 2: recorded under a platform profile, with the complete platform fingerprint (rngbench.platform)
 
 DATASETS = ("pbmc68k_reduced", "synthetic_10k")
+CHECKED = ("pbmc68k_reduced",)
+"""What ``pipelines check`` records unless told otherwise: every workload, case, layer and strategy, on the small
+dataset.  synthetic_10k adds no code path, and its scrublet cases alone take minutes under the portable profile
+(65 s a call on a loaded machine): ``--dataset synthetic_10k`` checks it too."""
 LAYERS = ("scanpy", "reference")
 STRATEGIES = {  # scanpy's API can express only legacy and Generator (rngbench.bench.strategies says why)
     "scanpy": ("legacy", "Generator"),

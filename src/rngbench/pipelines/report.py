@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from rngbench.golden.store import StoreError
-from rngbench.pipelines import attribution, catalogue
+from rngbench.pipelines import attribution, catalogue, layers, variants
 from rngbench.pipelines.classify import SEVERITY, Outcome
 from rngbench.pipelines.matrix import MATRIX
 from rngbench.pipelines.pairs import Comparer, is_difference
@@ -121,6 +121,7 @@ def noise_summary(store: PipelineStore) -> dict:
 
 
 def build(store: PipelineStore, stream_changes_path: Path | None = None) -> dict:
+    store = variants.References(store.root)  # the version analysis reads reference records, not platform variants
     comparer = Comparer(store)
     names = list(labels(store))
     label = labels(store)
@@ -316,5 +317,7 @@ def write(store: PipelineStore, outdir: Path, stream_changes_path: Path | None =
     paths = [outdir / "changes.json", outdir / "heatmap.png", outdir / "README.md"]
     atomic.write_text(paths[0], json.dumps(changes, indent=1, sort_keys=True, allow_nan=False, default=str) + "\n")
     _heatmap(changes, paths[1])
-    atomic.write_text(paths[2], _markdown(changes))
+    measured = outdir / layers.OUT  # written by `rngbench pipelines layers` (a measurement, not the store)
+    platform = layers.markdown(json.loads(measured.read_text())) if measured.is_file() else ""
+    atomic.write_text(paths[2], _markdown(changes) + platform)
     return paths

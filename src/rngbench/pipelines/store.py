@@ -2,7 +2,7 @@
 
 On the shared golden store (:mod:`rngbench.golden.store`): a manifest names the
 environment (Python and the six package versions, the platform fingerprint of
-``rngbench.streams.recorder.fingerprint``) and maps every case id to a record
+``rngbench.platform.fingerprint``) and maps every case id to a record
 (status, error, determinism, and per part its value digest and blob).
 Environments that agree share records and blobs.  The manifest's name is
 :func:`env_id`, so the same stack on another BLAS kernel is a variant beside it.
@@ -20,7 +20,7 @@ from rngbench.golden import output as recorder_output
 from rngbench.golden.store import GoldenStore, StoreError, record_key
 from rngbench.pipelines import catalogue
 from rngbench.pipelines.classify import Side
-from rngbench.streams.recorder import fingerprint as platform_fingerprint
+from rngbench.platform import fingerprint as platform_fingerprint
 
 SCHEMA = 1
 DEFINING = ("python", "numpy", "numba", "scipy", "scikit-learn", "umap-learn", "scanpy")
@@ -104,7 +104,7 @@ class PipelineStore(GoldenStore):
             raise StoreError(f"recorded from catalogue {doc.get('catalogue')}, this rngbench has {catalogue.digest()}")
         if not isinstance(doc.get("platform", {}), dict):
             raise StoreError("the recorder output's platform is not a mapping")
-        pid = platform_fingerprint.platform_id(doc.get("platform", {}))
+        pid = platform_fingerprint.variant_id(doc.get("platform", {}))
         name = env_id(doc["env"], pid)
         self.unit_path(name)  # refused here, before any write, if it cannot name a file in manifests/
         with self.writing(f"adding {name}"):
@@ -162,7 +162,7 @@ class PipelineStore(GoldenStore):
         problems = []
         for name in self.environments():
             m = self.manifest(name)
-            expected = env_id(m["env"], platform_fingerprint.platform_id(m.get("platform", {})))
+            expected = env_id(m["env"], platform_fingerprint.variant_id(m.get("platform", {})))
             if expected != name:
                 problems.append(f"{self.unit_path(name)}: describes {expected}, not {name}")
         return problems
