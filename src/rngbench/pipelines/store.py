@@ -80,7 +80,7 @@ class PipelineStore(GoldenStore):
         return self.names()
 
     def manifest(self, name: str) -> dict:
-        if name not in self.environments():
+        if name not in self.names():  # every stored unit (a view such as variants.References lists fewer)
             raise StoreError(f"environment {name} is not in the store at {self.root}")
         return super().manifest(name)
 
