@@ -9,12 +9,13 @@ from pathlib import Path
 
 import click
 
-from rngbench.bench import job, peer, probe
+from rngbench.bench import cells, job, machine, peer, probe
 from rngbench.bench import report as bench_report
 from rngbench.cli.options import regexes
 from rngbench.util import atomic
 
 REPORT_DIR = job.REPO / "reports" / "benchmarks"
+MACHINES_DIR = REPORT_DIR / "machines"
 
 
 def _log(msg: str) -> None:
@@ -37,28 +38,53 @@ def envs_cmd(versions, numpy_version) -> None:
 
 
 @bench.command("run")
-@click.option("--quick/--full", default=True, show_default=True, help="asv --quick (one sample each) or the full run")
+@click.option("--main", "mode", flag_value="main", default=True,
+              help="the main job: the cells of benchmarks/main.toml, with their samples [default]")
+@click.option("--full", "mode", flag_value="full",
+              help="every workload x strategy x layer x dataset, 10 samples a cell (the nightly)")
+@click.option("--quick", "mode", flag_value="quick", help="every cell, asv --quick: one sample each, no intervals")
 @click.option("--scanpy", "versions", multiple=True, default=job.SCANPY_VERSIONS, show_default=True)
 @click.option("--numpy", "numpy_version", default=None,
               help="pin numpy in every environment (default: newest each scanpy accepts)")
 @click.option("--bench", "bench_regex", default=None, callback=regexes,
-              help="only benchmarks matching this regex (asv --bench)")
+              help="only benchmarks matching this regex (asv --bench; replaces the main job's cells)")
 @click.option("--rounds", default=probe.ROUNDS, show_default=True,
-              help="rounds of the interleaved headline probe (0 skips it)")
+              help="rounds of the interleaved headline probe and cost breakdown (0 skips them)")
 @click.option("--report/--no-report", default=True, show_default=True, help="write reports/benchmarks/ afterwards")
 @click.option("--nightly", is_flag=True, help="add the nightly datasets (synthetic_100k); same as RNGBENCH_NIGHTLY=1")
-def run_cmd(quick, versions, numpy_version, bench_regex, rounds, report, nightly) -> None:
-    """Build the environments, run asv in each, measure the headline ratios interleaved, write the report."""
+def run_cmd(mode, versions, numpy_version, bench_regex, rounds, report, nightly) -> None:
+    """Build the environments, run asv in each, measure the headline ratios interleaved, write the report.
+
+    Every figure is also recorded in this machine class's file, reports/benchmarks/machines/<id>.json.
+    """
     if nightly:
         os.environ["RNGBENCH_NIGHTLY"] = "1"  # read by rngbench.bench.datasets.names() in every asv process
     bench_envs = job.build(versions, log=_log, numpy_version=numpy_version)
-    seconds = job.run_asv(bench_envs, quick=quick, bench=bench_regex, log=_log)
-    _log(f"asv run{' --quick' if quick else ''}: {seconds / 60:.1f} min for {len(bench_envs)} environment(s)")
+    main = cells.load() if mode == "main" and not bench_regex else None
+    samples = 0 if mode == "quick" else main.samples if main else cells.load().samples
+    seconds = job.run_asv(bench_envs, quick=mode == "quick", bench=bench_regex, cells=main, samples=samples, log=_log)
+    _log(f"asv run ({mode}): {seconds / 60:.1f} min for {len(bench_envs)} environment(s)")
     figures = None
+    newest = bench_envs[-1]
+    fp = machine.describe(newest.python)
+    versions_seen = {"scanpy": " / ".join(be.scanpy for be in reversed(bench_envs)),
+                     "numpy": newest.versions["numpy"], "rngbench": job.head()[:8]}
     if rounds > 0:
         figures = probe.interleaved(bench_envs, rounds=rounds, log=_log)
-        figures["asv_minutes"] = {"quick" if quick else "full": round(seconds / 60, 2), "environments": len(bench_envs)}
+        if len(bench_envs) > 1:
+            figures["breakdown"] = probe.breakdown(bench_envs, rounds=rounds, log=_log)
+        figures["asv_minutes"] = {mode: round(seconds / 60, 2), "environments": len(bench_envs)}
+        figures["machine_id"] = machine.class_id(fp)
         _write_probe(figures)
+        for kind in ("floor", "breakdown"):
+            if kind in figures:
+                machine.record(MACHINES_DIR, fp, kind, figures[kind], versions_seen)
+        headline = {k: v for k, v in figures.items() if k not in ("floor", "breakdown", "lines", "machine_id")}
+        path = machine.record(MACHINES_DIR, fp, "headline", headline, versions_seen)
+        _log(f"figures recorded in {path}")
+    timings = bench_report.machine_timings(job.RESULTS)
+    if timings:
+        machine.record(MACHINES_DIR, fp, "timings", timings, versions_seen)
     if report:
         _report(figures)
 
@@ -72,6 +98,9 @@ def run_cmd(quick, versions, numpy_version, bench_regex, rounds, report, nightly
 def peer_cmd(versions, turns, only, report) -> None:
     """scanpy's own asv suite (from its sdist, downloaded now) beside ours, interleaved: the peer table."""
     result = peer.run(versions, turns=turns, block=min(10, turns), only=only, out_dir=REPORT_DIR, log=_log)
+    path = machine.record(MACHINES_DIR, machine.describe(), "peer", result,
+                          {"scanpy": " / ".join(result["versions"].values()), "numpy": result["numpy"]})
+    _log(f"peer figures recorded in {path}")
     for fig in result["figures"]:
         _log(f"{fig['figure']}: scanpy's suite {fig['theirs']['ratio']:.2f}×, rngbench {fig['ours']['ratio']:.2f}×")
     if report and not job.RESULTS.exists():  # a fresh clone: the table is in peer.json until the main job has run
