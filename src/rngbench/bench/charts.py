@@ -67,7 +67,6 @@ def chartable(frame: pd.DataFrame) -> pd.DataFrame:
 def cells_chart(frame: pd.DataFrame, workload: str, path: Path) -> bool:
     """One panel per dataset, one labelled bar per cell; False (nothing written) when no cell has the samples."""
     from rngbench.bench import strategies
-    from rngbench.bench.report import LAYERS
 
     sub = chartable(frame)
     sub = sub[sub.workload == workload]
@@ -82,7 +81,7 @@ def cells_chart(frame: pd.DataFrame, workload: str, path: Path) -> bool:
                              squeeze=False, gridspec_kw={"height_ratios": heights})
     for ax, dataset in zip(axes[:, 0], datasets):
         part = sub[sub.dataset == dataset].copy()
-        part["key"] = [(LAYERS.index(r.layer), order[r.strategy], str(r.threads), r.scanpy)
+        part["key"] = [(list(LAYER_NAMES).index(r.layer), order[r.strategy], str(r.threads), r.scanpy)
                        for r in part.itertuples()]
         part = part.sort_values("key", ascending=False)
         y = range(len(part))

@@ -40,11 +40,9 @@ def changed(frame):
     return first.reset_index()
 
 
-def draw(changes: dict, path: Path) -> None:
-    """Write the figure to ``path`` (PNG, atomically)."""
-    from rngbench.streams.report import changes_frame
-
-    cells = changed(changes_frame(changes))
+def draw(frame, path: Path) -> None:
+    """Write the figure of ``frame`` (:func:`rngbench.streams.report.changes_frame`) to ``path`` (PNG, atomically)."""
+    cells = changed(frame)
     releases = sorted(cells["to"].unique(), key=Version) if len(cells) else []
     methods = sorted(cells["method"].unique(), key=lambda m: (m.split(".")[0], m)) if len(cells) else []
     fig, ax = plt.subplots(figsize=(max(7.0, 1.0 + 0.62 * len(releases)), max(3.0, 1.2 + 0.3 * len(methods))))

@@ -281,5 +281,5 @@ def write_report(changes: dict, store: Store, outdir: Path) -> list[Path]:
     paths = [outdir / "changes.json", outdir / "README.md", outdir / "heatmap.png"]
     atomic.write_text(paths[0], json.dumps(changes, indent=1, sort_keys=False) + "\n")
     atomic.write_text(paths[1], render_markdown(changes, store))
-    figure.draw(changes, paths[2])  # changed methods by release (rngbench.streams.figure)
+    figure.draw(changes_frame(changes), paths[2])  # changed methods by release (rngbench.streams.figure)
     return paths
