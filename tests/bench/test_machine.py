@@ -129,3 +129,19 @@ def test_every_cell_the_suite_can_time_has_its_colour():
     every = [charts.colour(layer, name, role) for layer in ("scanpy", "reference", "numba")
              for name in charts.COLOURS[layer] for role in ("newest", "previous")]
     assert len(every) == len(set(every))  # no two (version, layer, strategy) share a colour
+
+
+def test_after_the_main_job_the_report_keeps_its_cells_only():
+    import pandas as pd
+
+    rows = [{"workload": "downsample.per_cell_3", "layer": "numba", "kind": "time", "dataset": "pbmc68k_reduced",
+             "strategy": "keyed", "threads": "2"},
+            {"workload": "downsample.per_cell_3", "layer": "numba", "kind": "peakmem", "dataset": "pbmc68k_reduced",
+             "strategy": "keyed", "threads": "2"},  # not a main-job cell: asv left it NaN
+            {"workload": "downsample.total", "layer": "scanpy", "kind": "time", "dataset": "pbmc68k_reduced",
+             "strategy": "legacy", "threads": ""},
+            {"workload": "downsample.per_cell", "layer": "scanpy", "kind": "time", "dataset": "pbmc68k_reduced",
+             "strategy": "Generator", "threads": ""}]
+    kept = bench_report.main_job_only(pd.DataFrame(rows), cells.load())
+    assert [(r.workload, r.kind, r.strategy) for r in kept.itertuples()] == [
+        ("downsample.per_cell_3", "time", "keyed"), ("downsample.per_cell", "time", "Generator")]

@@ -60,6 +60,12 @@ class MainCells:
         return [f"^{re.escape(name)}$" for cell in self.cells if newest or cell.environments == "every"
                 for name in cell.names()]
 
+    def selects(self, benchmark: str, values: tuple) -> bool:
+        """Whether the main job ran ``benchmark`` at these parameter values (compared as text)."""
+        return any(cell.benchmark == benchmark
+                   and all(str(v) in map(str, allowed) for v, allowed in zip(values, cell.values.values()))
+                   for cell in self.cells)
+
     def workloads(self) -> list[str]:
         """The workloads the cells time (what asv's fork server needs to JIT-warm)."""
         return sorted({cell.benchmark.split(".")[0].removeprefix("bench_") for cell in self.cells})

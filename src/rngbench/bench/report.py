@@ -351,9 +351,27 @@ def breakdown_section(probe: dict | None, machine_id: str, out_dir: Path) -> tup
             f"![cost in parts]({png.name})", ""], [png]
 
 
+def main_job_only(frame: pd.DataFrame, main: cells.MainCells) -> pd.DataFrame:
+    """The rows of the main job's cells: asv writes the combinations its ``--bench`` left out as NaN, which the
+    tables would otherwise show as n/a ("cannot be expressed") -- they were not run, and say so."""
+    method = {kind: m for m, (kind, _) in KINDS.items()}
+
+    def ran(r) -> bool:
+        workload = r.workload.split(".")[0]
+        values = (r.dataset, r.workload.split(".", 1)[1], r.strategy) + ((r.threads,) if r.layer == "numba" else ())
+        return main.selects(f"bench_{workload}.{class_name(workload, r.layer)}.{method[r.kind]}", values)
+
+    return frame[[ran(r) for r in frame.itertuples()]] if len(frame) else frame
+
+
 def write_report(results_dir: Path, out_dir: Path, probe: dict | None = None) -> list[Path]:
-    """Write every table and chart; returns the paths written."""
+    """Write every table and chart; returns the paths written.
+
+    After the main job (the probe says ``asv_minutes: {main: ...}``) only its cells are reported.
+    """
     frame = read_results(results_dir)
+    if probe and "main" in probe.get("asv_minutes", {}):
+        frame = main_job_only(frame, cells.load())
     if frame.empty:
         raise results.ResultsError(f"no rngbench results under {results_dir}")
     written = []
