@@ -101,7 +101,7 @@ def test_main_cells_are_asv_names_of_the_suite_and_newest_runs_more():
         params = dict(zip(suite.LAYER_PARAM_NAMES[cell.layer], _declared(cell.benchmark)))
         for key, values in cell.values.items():
             assert set(values) <= set(params[key]), (cell.benchmark, key)
-    assert set(main.workloads()) == {"downsample", "pca", "umap_init", "scrublet"}
+    assert set(main.workloads()) == {"downsample", "pca"}
 
 
 def _declared(benchmark: str) -> list[list]:

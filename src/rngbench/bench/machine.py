@@ -212,6 +212,9 @@ def _machine_rows(docs: list[dict]) -> list[list[str]]:
         ("SIMD level", lambda d: d["machine"].get("simd_level", "?")),
         ("cores", lambda d: str(d["machine"].get("cores") or "?")),
         ("BLAS kernel", lambda d: f"{d['machine'].get('blas') or '?'} {d['machine'].get('blas_core') or ''}".strip()),
+        ("ns per bounded draw (floor)", lambda d: ", ".join(
+            f"{k.split('.')[0]} {v:.2f}" for k, v in d["runs"].get("floor", {}).get("data", {})
+            .get("ns_per_draw", {}).items()) or "—"),
         ("headline measured", lambda d: run_info(d, "headline")),
         ("peer measured", lambda d: run_info(d, "peer")),
         ("versions", versions),

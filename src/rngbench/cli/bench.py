@@ -70,7 +70,8 @@ def run_cmd(mode, versions, numpy_version, bench_regex, rounds, report, nightly)
     versions_seen = {"scanpy": " / ".join(be.scanpy for be in reversed(bench_envs)),
                      "numpy": newest.versions["numpy"], "rngbench": job.head()[:8]}
     if rounds > 0:
-        figures = probe.interleaved(bench_envs, rounds=rounds, log=_log)
+        datasets = probe.DATASETS if mode == "full" else probe.MAIN_DATASETS
+        figures = probe.interleaved(bench_envs, datasets=datasets, rounds=rounds, log=_log)
         if len(bench_envs) > 1:
             figures["breakdown"] = probe.breakdown(bench_envs, rounds=rounds, log=_log)
         figures["asv_minutes"] = {mode: round(seconds / 60, 2), "environments": len(bench_envs)}
