@@ -110,6 +110,9 @@ def interleaved(bench_envs: list[BenchEnv], datasets=DATASETS, rounds: int = ROU
 
 
 BREAKDOWN_BENCHMARK = "bench_breakdown.LegacyPerCellParts.time_run"
+BREAKDOWN_PASSES = 2
+"""Pairs of fresh workers for the breakdown's rounds: two, not the headline's four -- each pair costs a scanpy
+import per side (~10 s here), and the parts are a diagnosis, not a headline."""
 
 
 def breakdown(bench_envs: list[BenchEnv], rounds: int = ROUNDS, log=print) -> dict:
@@ -128,8 +131,8 @@ def breakdown(bench_envs: list[BenchEnv], rounds: int = ROUNDS, log=print) -> di
     combos = list(itertools.product(parts.DATASETS, parts.CASES, parts.PARTS))
     jobs = [interleave.Job("/".join(c), ((BREAKDOWN_BENCHMARK, i), (BREAKDOWN_BENCHMARK, i)))
             for i, c in enumerate(combos)]
-    sampled = interleave.sample_in_passes(start, jobs, turns=rounds, max_seconds=float("inf"), turn_samples=1,
-                                          min_turns=rounds)
+    sampled = interleave.sample_in_passes(start, jobs, turns=rounds, passes=BREAKDOWN_PASSES, max_seconds=float("inf"),
+                                          turn_samples=1, min_turns=rounds)
     from rngbench.bench import datasets
     from rngbench.bench.workloads import downsample
 
