@@ -414,8 +414,12 @@ def write_report(results_dir: Path, out_dir: Path, probe: dict | None = None) ->
         index.append(f"- **{workload}** — {doc} {' · '.join(links)} · {chart}")
     keyed = write_keyed(results_dir, out_dir)
     written += keyed
+    props = out_dir / "keyed.properties.md"
+    kept = [] if keyed or not props.exists() else [
+        f"- [{props.name}]({props.name}) (from the last run that timed `KeyedProperties`, e.g. `--full`: the "
+        "properties are deterministic, the same on every machine)"]
     index += ["", "## Keyed per-item streams", "",
-              *[f"- [{p.name}]({p.name})" for p in keyed],
+              *[f"- [{p.name}]({p.name})" for p in keyed], *kept,
               "- measured targets and the per-item setup-cost plot (`.venv/bin/python scripts/measure_keyed.py`): "
               "[keyed/](keyed/README.md)"]
     csv = out_dir / "results.csv"
