@@ -46,16 +46,23 @@ def test_passing_results_pass(tmp_path):
 
 
 def test_failing_results_fail(tmp_path):
+    # fail/ is spawn/reuse 83x (10 samples a side), but 2 of reuse's 10 samples are slow, so the 95 % interval
+    # reaches down to 19x: against a limit of 40 that is noise, against the file's 15 the whole interval is above
+    loose = tmp_path / "b.toml"
+    loose.write_text(TEST_BUDGETS.read_text().replace("max = 15", "max = 40"))
+    noise = run(DATA / "asv_results" / "fail", "--budgets", loose, "--json", tmp_path / "n.json")
+    statuses = {c["budget"]: c["status"] for c in json.loads((tmp_path / "n.json").read_text())}
+    assert noise.exit_code == 0 and statuses["per-cell: spawn / reuse"] == "within noise"
     result = run(DATA / "asv_results" / "fail", "--budgets", TEST_BUDGETS, "--markdown", tmp_path / "o.md")
     assert result.exit_code == 1, result.output
     assert "FAIL" in result.output
     rows = table_rows((tmp_path / "o.md").read_text())
-    assert any(row[0] == "`per-cell: spawn / reuse`" and row[-1] == "FAIL" for row in rows)
+    assert any(row[0] == "`per-cell: spawn / reuse`" and row[-1] == "FAIL" and row[-2] == "10, 10" for row in rows)
 
 
 def test_the_same_budget_with_a_looser_limit_passes(tmp_path):
     loose = tmp_path / "b.toml"
-    loose.write_text(TEST_BUDGETS.read_text().replace("max = 40", "max = 10000"))
+    loose.write_text(TEST_BUDGETS.read_text().replace("max = 15", "max = 10000"))
     assert run(DATA / "asv_results" / "fail", "--budgets", loose).exit_code == 0
 
 
@@ -106,7 +113,8 @@ def test_newest_over_previous_release_pairs_environments_within_one_run():
     checks = budgets.evaluate([budget], ms)
     run1 = [c for c in checks if c.numerator and c.numerator.env["commit_hash"] == "c1"]
     assert len(run1) == 1
-    assert run1[0].ratio == pytest.approx(3.0) and run1[0].status == "FAIL"  # 1.13.0a2 (a pre-release) over 1.12.4
+    # 1.13.0a2 (a pre-release) over 1.12.4; one point each: too few samples to break the budget
+    assert run1[0].ratio == pytest.approx(3.0) and run1[0].status == "too few samples"
     assert all(c.status != "pass" or c.ratio < 1.2 for c in checks)
 
 
@@ -126,3 +134,46 @@ def test_rows_of_one_budget_in_several_environments_name_the_environment():
     labels = sorted(c.label for c in budgets.evaluate([budget], ms))
     assert labels == ["bench_x.XScanpy.time_run(dataset=d) [scanpy 1.12.4]",
                       "bench_x.XScanpy.time_run(dataset=d) [scanpy 1.13.0a2]"]
+
+
+def _sampled(strategy, samples, commit="c1"):
+    """A measurement with asv's recorded samples (value = their median, as asv stores it)."""
+    import statistics
+
+    return Measurement("bench_x.XReference.time_run", (("dataset", "'d'"), ("strategy", repr(strategy))),
+                       statistics.median(samples), tuple(samples), None, "seconds",
+                       env={"commit_hash": commit, "machine": "m", "env_name": "e", "versions": {"scanpy": "1"}})
+
+
+SPAWN_REUSE = budgets.Budget("spawn/reuse", "bench_x.*", {"strategy": "spawn"}, {"strategy": "reuse"}, 1.2)
+STEADY = [1.00, 1.01, 0.99, 1.02, 0.98, 1.00, 1.01, 0.99, 1.00, 1.02]  # 10 samples, ~1 % noise
+
+
+def test_one_noisy_point_cannot_break_a_budget():
+    # one sample of ten hit by another job (5x slower): the median and its interval stay under the limit
+    noisy = [*STEADY[:-1], 5.0]
+    [check] = budgets.evaluate([SPAWN_REUSE], [_sampled("spawn", noisy), _sampled("reuse", STEADY)])
+    assert check.status == "pass" and check.samples == (10, 10)
+    # a single point far above the limit (asv --quick) rests on one sample: it cannot break the budget
+    [check] = budgets.evaluate([SPAWN_REUSE], [_sampled("spawn", [5.0]), _sampled("reuse", [1.0])])
+    assert check.ratio == pytest.approx(5.0) and check.status == "too few samples"
+    assert not budgets.broken([check])
+
+
+def test_a_real_overhead_breaks_a_budget():
+    slow = [1.5 * s for s in STEADY]  # every sample 1.5x: the whole interval is above 1.2
+    [check] = budgets.evaluate([SPAWN_REUSE], [_sampled("spawn", slow), _sampled("reuse", STEADY)])
+    assert check.status == "FAIL" and check.interval.low > SPAWN_REUSE.max and check.samples == (10, 10)
+    assert budgets.broken([check]) == [check]
+
+
+def test_a_ratio_above_the_limit_whose_interval_is_not_is_noise():
+    wide = [0.6, 1.9, 0.7, 1.8, 1.3, 0.65, 1.95, 1.25, 1.4, 0.62]  # median 1.275, spread over 3x
+    [check] = budgets.evaluate([SPAWN_REUSE], [_sampled("spawn", wide), _sampled("reuse", STEADY)])
+    assert check.ratio > SPAWN_REUSE.max and check.interval.low <= SPAWN_REUSE.max
+    assert check.status == "within noise" and not budgets.broken([check])
+
+
+def test_the_probe_rounds_are_judged_paired():
+    interval, status = budgets.judge([1.5 * s for s in STEADY], STEADY, 1.2, paired=True)
+    assert status == "FAIL" and interval.paired and interval.samples == (10, 10)

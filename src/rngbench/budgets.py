@@ -13,6 +13,16 @@ is written.  Parameters that no selector and no ``where`` mentions are free:
 each of their combinations (every dataset, every workload a wildcard
 matches) is checked as its own row.  Measurements are only ever paired
 within one commit on one machine -- one run.
+
+A budget is judged on samples, never on one point: asv's recorded samples
+of each side (or the headline probe's interleaved rounds, :func:`judge`)
+give the ratio of medians and its 95 % bootstrap interval
+(:func:`rngbench.stats.ratio_interval`, the interval every figure of the
+project uses).  A budget breaks only when the *whole* interval lies above
+its ``max``: one slow sample moves a median little and widens the interval,
+so noise cannot break a budget, while a real overhead moves every sample and
+breaks it.  A side with fewer than :data:`MIN_SAMPLES` samples (asv
+``--quick``) cannot break anything: its row says so.
 """
 
 from __future__ import annotations
@@ -25,15 +35,21 @@ from enum import StrEnum
 
 from packaging.version import InvalidVersion, Version
 
+from rngbench import stats
 from rngbench.asvio.results import Measurement
 from rngbench.config import Budget
+
+MIN_SAMPLES = 2
+"""Samples a side needs for an interval; fewer, and the row is "too few samples" (never a failure)."""
 
 
 class Status(StrEnum):
     """The result of one budget row (the value is what tables and JSON show)."""
 
     PASS = "pass"
-    FAIL = "FAIL"
+    FAIL = "FAIL"  # the whole confidence interval is above the limit
+    NOISE = "within noise"  # the ratio is above the limit, its interval is not: not a failure
+    FEW = "too few samples"  # a side has fewer than MIN_SAMPLES samples: no interval, never a failure
     NA = "n/a"  # a side is n/a or failed: listed, never a failure
     NO_DATA = "no data"  # the budget matched no measurement
 
@@ -46,10 +62,37 @@ class Check:
     status: Status
     numerator: Measurement | None = None
     denominator: Measurement | None = None
+    interval: stats.RatioInterval | None = None
+
+    @property
+    def samples(self) -> tuple[int, int] | None:
+        """How many samples the verdict rests on, numerator and denominator."""
+        return self.interval.samples if self.interval else None
 
     def as_dict(self) -> dict:
         return {"budget": self.budget.name, "row": self.label, "ratio": self.ratio, "max": self.budget.max,
-                "status": self.status}
+                "status": self.status, "ci": [self.interval.low, self.interval.high] if self.interval else None,
+                "samples": list(self.samples) if self.samples else None}
+
+
+def judge(numerator, denominator, limit: float, paired: bool = False) -> tuple[stats.RatioInterval, Status]:
+    """The ratio of medians of two sides' samples, its 95 % interval, and the verdict against ``limit``.
+
+    ``paired``: the samples were taken in interleaved rounds (the probe), so
+    the i-th of each side belong together; asv's samples of two benchmarks
+    were taken minutes apart, so they are resampled independently.
+    """
+    interval = stats.ratio_interval(numerator, denominator, paired=paired)
+    if min(interval.samples) < MIN_SAMPLES:
+        return interval, Status.FEW
+    if interval.low > limit:
+        return interval, Status.FAIL
+    return interval, Status.PASS if interval.ratio <= limit else Status.NOISE
+
+
+def samples_of(m: Measurement) -> list[float]:
+    """asv's recorded samples of a measurement; the value alone when asv kept none (one point, no interval)."""
+    return list(m.samples) if m.samples else [m.value]
 
 
 def env_versions(m: Measurement) -> dict[str, str]:
@@ -142,12 +185,13 @@ def evaluate(budgets: list[Budget], measurements: list[Measurement]) -> list[Che
             for key in sorted(rows, key=str):
                 found = True
                 num, den = rows[key].get("num"), rows[key].get("den")
+                interval = None
                 if _usable(num) and _usable(den):
-                    ratio = num.value / den.value  # type: ignore[union-attr,operator]
-                    status = Status.PASS if ratio <= budget.max else Status.FAIL
+                    interval, status = judge(samples_of(num), samples_of(den), budget.max)
+                    ratio = interval.ratio
                 else:
                     ratio, status = None, Status.NA
-                checks.append(Check(budget, _label(key, env_labels), ratio, status, num, den))
+                checks.append(Check(budget, _label(key, env_labels), ratio, status, num, den, interval))
         if not found:
             checks.append(Check(budget, budget.benchmark, None, Status.NO_DATA))
     return checks

@@ -36,10 +36,13 @@ def test_unpack_takes_the_suite_only_when_it_has_the_rng_class(tmp_path):
 def test_floor_rows_divide_measured_time_by_draws_times_ns_per_draw():
     fl = {"ns_per_draw": {floor.DEFAULT_GENERATOR: 2.0, "RandomState(MT19937).randint": 4.0},
           "draws": {"d/per_cell_3": 1000}}
-    rows = floor.rows(fl, {("d", "per_cell_3", "reuse"): 2e-5, ("d", "per_cell_3", "legacy"): 4e-5})
-    by_strategy = {r[2]: r for r in rows}
-    assert by_strategy["reuse"][-1] == "10×"  # 2e-5 s / (1000 x 2 ns)
-    assert by_strategy["legacy"][-1] == "10×"  # 4e-5 s / (1000 x 4 ns)
+    rows = floor.rows(fl, {("reference", "d", "per_cell_3", "reuse", ""): 2e-5,
+                           ("reference", "d", "per_cell_3", "legacy", ""): 4e-5,
+                           ("numba", "d", "per_cell_3", "keyed", "2"): 1e-5})
+    by_strategy = {(r[0].split()[0], r[3], r[4]): r for r in rows}
+    assert by_strategy[("reference", "reuse", "1")][-1] == "10×"  # 2e-5 s / (1000 x 2 ns)
+    assert by_strategy[("reference", "legacy", "1")][-1] == "10×"  # 4e-5 s / (1000 x 4 ns)
+    assert by_strategy[("numba", "keyed", "2")][-1] == "5×"  # the numba layer held to the same floor, named
 
 
 def test_a_one_sample_cell_says_so_instead_of_a_spread():
@@ -106,9 +109,13 @@ def test_report_floor_section_uses_the_reference_kernel_times_of_the_asv_results
          "dataset": "d", "strategy": "reuse", "median": 2e-5},
         {"kind": "time", "status": "ok", "layer": "scanpy", "workload": "downsample.per_cell_3",
          "dataset": "d", "strategy": "legacy", "median": 9.0},  # scanpy layer: not in the floor table
+        {"kind": "time", "status": "ok", "layer": "numba", "workload": "downsample.per_cell_3",
+         "dataset": "d", "strategy": "keyed", "threads": "2", "median": 1e-5},
     ])
     probe = {"floor": {"ns_per_draw": {floor.DEFAULT_GENERATOR: 2.0, "RandomState(MT19937).randint": 4.0},
                        "draws": {"d/per_cell_3": 1000}}}
     text = "\n".join(bench_report.floor_section(frame, probe))
     assert "## Distance from the floor" in text and "| 10×" in text and "9000" not in text
+    numba_row = next(line for line in text.splitlines() if line.startswith("| numba kernel"))
+    assert "| keyed " in numba_row and "| 2 " in numba_row and "| 5×" in numba_row
     assert bench_report.floor_section(frame, {"lines": []}) == []

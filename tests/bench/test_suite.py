@@ -100,26 +100,27 @@ def _fake_results(tmp_path: Path) -> Path:
     params = [["'pbmc68k_reduced'"], ["'per_cell'"], [f"'{s}'" for s in strategies.NAMES]]
     numba_params = [["'pbmc68k_reduced'"], ["'per_cell'"], [f"'{s}'" for s in strategies.NUMBA_NAMES], ["1", "2"]]
     columns = ["result", "params", "version", "started_at", "duration", "stats_ci_99_a", "stats_ci_99_b",
-               "stats_q_25", "stats_q_75"]
+               "stats_q_25", "stats_q_75", "stats_repeat"]
     results = {
         "bench_downsample.DownsampleScanpy.time_run": [
             [0.03, 0.02, math.nan, None, math.nan, math.nan], params, "v", 0, 1.0, None, None,
-            [0.029, 0.019, None, None, None, None], [0.031, 0.021, None, None, None, None]],
+            [0.029, 0.019, None, None, None, None], [0.031, 0.021, None, None, None, None],
+            [10, 10, None, None, None, None]],  # 10 samples: charted
         "bench_downsample.DownsampleReference.time_run": [
-            [0.03, 0.02, 0.05, 0.02, 0.05, math.nan], params, "v", 0, 1.0, None, None, None, None],
+            [0.03, 0.02, 0.05, 0.02, 0.05, math.nan], params, "v", 0, 1.0, None, None, None, None, None],
         # numba: strategy x threads, reuse n/a at 2 threads
         "bench_downsample.DownsampleNumba.time_run": [
             [0.01, 0.006, 0.02, math.nan, 0.012, 0.0061, 0.011, 0.006], numba_params, "v", 0, 1.0, None, None,
-            None, None],
+            None, None, None],
         "bench_keyed.KeyedProperties.track_threads": [
             [1.0, 1.0, 1.0, 0.25, 1.0, 1.0], [[f"'{s}'" for s in streams.NAMES]], "v", 0, 1.0, None, None,
-            None, None],
+            None, None, None],
         "bench_keyed.KeyedProperties.track_overlap": [
             [0.0, 0.0, 0.0, 0.0, 0.0, 0.999], [[f"'{s}'" for s in streams.NAMES]], "v", 0, 1.0, None, None,
-            None, None],
+            None, None, None],
         "bench_keyed.KeyedSetupCost.time_create_and_draw": [
             [1e-2, 1e-5, 1e-1, 1e-4], [["1000", "100000"], ["'spawn'", "'keyed'"]], "v", 0, 1.0, None, None,
-            [0.9e-2, 0.9e-5, 0.9e-1, 0.9e-4], [1.1e-2, 1.1e-5, 1.1e-1, 1.1e-4]],
+            [0.9e-2, 0.9e-5, 0.9e-1, 0.9e-4], [1.1e-2, 1.1e-5, 1.1e-1, 1.1e-4], None],
     }
     doc = {"version": 2, "commit_hash": "abcdef1234", "env_name": "existing-py_nowhere_python", "date": 1,
            "python": "/nowhere/python", "params": {"python": "/nowhere/python", "machine": "vm"},
@@ -150,10 +151,10 @@ def test_report_numba_table_has_a_row_per_thread_count_and_reuse_n_a_at_2(tmp_pa
     assert two["reuse"] == "n/a" and two["keyed"].startswith("6.1 ms")
 
 
-def test_report_renders_the_property_table_and_the_setup_cost_plot(tmp_path):
+def test_report_renders_the_property_table_and_links_the_one_setup_cost_plot(tmp_path):
     written = bench_report.write_report(_fake_results(tmp_path), tmp_path / "out")
     names = {p.name for p in written}
-    assert {"keyed.properties.md", "keyed.setup_cost.png"} <= names
+    assert "keyed.properties.md" in names and not any("setup_cost" in n for n in names)
     text = (tmp_path / "out" / "keyed.properties.md").read_text()
     keyed_row = next(line for line in text.splitlines() if line.startswith("| keyed "))
     assert "yes (1.000)" in keyed_row and "yes (0.000)" in keyed_row
@@ -161,8 +162,8 @@ def test_report_renders_the_property_table_and_the_setup_cost_plot(tmp_path):
     assert "no (0.250)" in per_thread
     seed_i = next(line for line in text.splitlines() if line.startswith("| seed+i "))
     assert "no (0.999)" in seed_i
-    assert (tmp_path / "out" / "keyed.setup_cost.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "keyed.properties.md" in (tmp_path / "out" / "README.md").read_text()
+    readme = (tmp_path / "out" / "README.md").read_text()
+    assert "keyed.properties.md" in readme and "keyed/README.md" in readme
 
 
 def test_report_writes_tables_and_one_chart_per_workload(tmp_path):

@@ -66,22 +66,30 @@ def measure(python: str, dataset_names) -> dict:
     }
 
 
-def rows(floor: dict, measured: dict[tuple[str, str, str], float]) -> list[list[str]]:
-    """``case | dataset | strategy | draws needed | floor | measured | multiple`` for every measured time.
+def rows(floor: dict, measured: dict[tuple, float]) -> list[list[str]]:
+    """``layer | case | dataset | strategy | threads | draws needed | floor | measured | multiple`` per measured time.
 
-    ``measured``: (dataset, case, strategy) -> seconds per call (reference kernel).
+    ``measured``: (layer, dataset, case, strategy, threads) -> seconds per call; ``threads`` is "" for the
+    single-threaded reference layer.  Every layer is held to the same floor: the draws it cannot avoid.
     """
     out = []
-    for (dataset, case, strategy), seconds in sorted(measured.items()):
+    for (layer, dataset, case, strategy, threads), seconds in sorted(measured.items(), key=_order):
         draws = floor["draws"].get(f"{dataset}/{case}")
         if draws is None or not seconds:
             continue
         ns = floor["ns_per_draw"][BIT_GENERATOR.get(strategy, DEFAULT_GENERATOR)]
         floor_s = draws * ns * 1e-9
-        out.append([case, dataset, strategy, f"{draws:,}", f"{floor_s * 1e3:.3g} ms", f"{seconds * 1e3:.3g} ms",
-                    f"{seconds / floor_s:,.0f}×"])
+        out.append([LAYER_NAMES.get(layer, layer), case, dataset, strategy, str(threads or "1"), f"{draws:,}",
+                    f"{floor_s * 1e3:.3g} ms", f"{seconds * 1e3:.3g} ms", f"{seconds / floor_s:,.0f}×"])
     return out
 
 
-HEADER = ["case", "dataset", "strategy", "draws needed", "raw-draw floor", "measured (reference kernel)",
+def _order(item) -> tuple:
+    (layer, dataset, case, strategy, threads), _ = item
+    return (case, dataset, list(LAYER_NAMES).index(layer) if layer in LAYER_NAMES else 9, strategy, str(threads))
+
+
+LAYER_NAMES = {"reference": "reference kernel (numpy, one Generator object per stream)",
+               "numba": "numba kernel (rngbench.keyed, parallel)"}
+HEADER = ["layer", "case", "dataset", "strategy", "threads", "draws needed", "raw-draw floor", "measured",
           "multiple of the floor"]

@@ -61,19 +61,30 @@ def build(scanpy_versions=SCANPY_VERSIONS, root: Path = ENV_ROOT, log=print,
     return built
 
 
-def _head() -> str:
+def head() -> str:
     return subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
                           check=True).stdout.strip()
 
 
-def run_asv(bench_envs: list[BenchEnv], *, quick: bool, bench: str | None = None, log=print) -> float:
-    """``asv run`` in each environment; returns the wall time in seconds.  Results land in .asv/results."""
-    asv = driver.AsvRun(REPO / ".asv" / "run", BENCHMARKS, REPO, _head(), results_dir=RESULTS)
+def run_asv(bench_envs: list[BenchEnv], *, quick: bool, bench: str | None = None, cells=None, samples: int = 0,
+            log=print) -> float:
+    """``asv run`` in each environment; returns the wall time in seconds.  Results land in .asv/results.
+
+    ``cells`` (:class:`rngbench.bench.cells.MainCells`): only those cells, each
+    environment its own, and only their workloads JIT-warmed in asv's fork
+    server.  ``samples``: that many samples per cell (asv ``-a repeat``),
+    recorded in the results (``--record-samples``) for the charts and budgets.
+    """
+    asv = driver.AsvRun(REPO / ".asv" / "run", BENCHMARKS, REPO, head(), results_dir=RESULTS)
     asv.prepare()
     start = time.perf_counter()
-    for be in bench_envs:
-        log(f"asv run{' --quick' if quick else ''} with scanpy {be.scanpy} (numpy {be.versions['numpy']})")
-        out = asv.run(be.python, bench=[bench] if bench else [], quick=quick, samples=False, capture=False)
+    extra_env = {"RNGBENCH_WARM": ",".join(cells.workloads())} if cells else None
+    for i, be in enumerate(bench_envs):
+        regexes = cells.regexes(newest=i == len(bench_envs) - 1) if cells else [bench] if bench else []
+        log(f"asv run{' --quick' if quick else ''} with scanpy {be.scanpy} (numpy {be.versions['numpy']})"
+            + (f": {len(regexes)} cells of benchmarks/main.toml" if cells else ""))
+        out = asv.run(be.python, bench=regexes, quick=quick, samples=bool(samples), capture=False,
+                      attributes=[f"repeat={samples}"] if samples else [], extra_env=extra_env)
         if out.returncode == driver.SOME_FAILED:
             log(f"asv: some benchmarks failed with scanpy {be.scanpy}; they are marked 'failed' in the report")
         asv.record_versions(be.python, be.versions)

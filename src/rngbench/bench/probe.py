@@ -20,6 +20,7 @@ import itertools
 import statistics
 
 from rngbench import stats
+from rngbench.bench import breakdown as parts
 from rngbench.bench import floor, strategies
 from rngbench.bench.job import BENCHMARKS, REPO, BenchEnv
 from rngbench.bench.suite import class_name
@@ -28,7 +29,10 @@ from rngbench.compare import interleave
 from rngbench.errors import RngbenchError
 
 DATASETS = ("pbmc68k_reduced", "synthetic_10k")
-ROUNDS = 40  # one sample a side per round: 40 pairs for the bootstrap, ~2 min for all figures
+MAIN_DATASETS = ("pbmc68k_reduced",)
+"""The main job's probe: the small real dataset only (synthetic_10k's ratios were within 3 % of it on both
+machines recorded, and its calls take ten times as long); ``rngbench bench run --full`` probes both."""
+ROUNDS = 40  # one sample a side per round: 40 pairs for the bootstrap, ~1 min for all figures on pbmc68k
 
 HEADLINE = {
     # name: ((scanpy version or "newest", call), (..., call)); ratio = numerator / denominator, per round
@@ -103,6 +107,59 @@ def interleaved(bench_envs: list[BenchEnv], datasets=DATASETS, rounds: int = ROU
     log(f"raw-draw floor: ns per bounded draw in the scanpy {newest.scanpy} environment")
     result["floor"] = floor.measure(newest.python, datasets)
     return result
+
+
+BREAKDOWN_BENCHMARK = "bench_breakdown.LegacyPerCellParts.time_run"
+BREAKDOWN_PASSES = 2
+"""Pairs of fresh workers for the breakdown's rounds: two, not the headline's four -- each pair costs a scanpy
+import per side (~10 s here), and the parts are a diagnosis, not a headline."""
+
+
+def breakdown(bench_envs: list[BenchEnv], rounds: int = ROUNDS, log=print) -> dict:
+    """Each part of the per-cell legacy cost (:mod:`rngbench.bench.breakdown`), newest vs previous scanpy, interleaved.
+
+    One job per (dataset, case, part): the newest scanpy's worker and the
+    previous one's alternate every round on the same part, as in the headline.
+    """
+    new, old = bench_envs[-1], bench_envs[0]
+    env = interleave.worker_env({"RNGBENCH_DATASETS": ",".join(parts.DATASETS)})
+
+    def start():
+        return tuple(interleave.suite_worker(f"breakdown-scanpy-{be.scanpy}", be.python, BENCHMARKS, env,
+                                             REPO / ".asv" / "probe") for be in (new, old))
+
+    combos = list(itertools.product(parts.DATASETS, parts.CASES, parts.PARTS))
+    jobs = [interleave.Job("/".join(c), ((BREAKDOWN_BENCHMARK, i), (BREAKDOWN_BENCHMARK, i)))
+            for i, c in enumerate(combos)]
+    sampled = interleave.sample_in_passes(start, jobs, turns=rounds, passes=BREAKDOWN_PASSES, max_seconds=float("inf"),
+                                          turn_samples=1, min_turns=rounds)
+    from rngbench.bench import datasets
+    from rngbench.bench.workloads import downsample
+
+    rows = {(d, c): parts.rows_drawn(downsample.inputs(datasets.load(d), c)) for d in parts.DATASETS
+            for c in parts.CASES}
+    out = {"rounds": rounds, "versions": f"{new.scanpy} / {old.scanpy}", "parts": []}
+    for dataset, case, part in combos:
+        got = sampled["/".join((dataset, case, part))]
+        if any(got.problem):
+            raise ProbeError(f"breakdown {part} ({case}, {dataset}): {next(p for p in got.problem if p)}")
+        interval = stats.ratio_interval(*got.samples)
+        n = rows[(dataset, case)]
+        out["parts"].append({
+            "dataset": dataset, "case": case, "part": part, "rows": n, "versions": out["versions"],
+            "new_us_per_row": statistics.median(got.samples[0]) / n * 1e6,
+            "old_us_per_row": statistics.median(got.samples[1]) / n * 1e6,
+            "new_iqr_us": _quartiles_per_row(got.samples[0], n), "old_iqr_us": _quartiles_per_row(got.samples[1], n),
+            "ratio": interval.ratio, "ci": [interval.low, interval.high], "samples": len(got.samples[0]),
+        })
+        log(f"breakdown {case} {part}: {out['parts'][-1]['old_us_per_row']:.2f} -> "
+            f"{out['parts'][-1]['new_us_per_row']:.2f} µs per row ({interval.text()})")
+    return out
+
+
+def _quartiles_per_row(samples: list[float], rows: int) -> list[float]:
+    q = statistics.quantiles(samples, n=4) if len(samples) > 1 else [samples[0]] * 3
+    return [q[0] / rows * 1e6, q[2] / rows * 1e6]
 
 
 def _figure(name: str, dataset: str, num: BenchEnv, den: BenchEnv, times: tuple[list[float], list[float]]) -> dict:

@@ -7,9 +7,15 @@ Layout of every table (the issue's)::
 The parallel numba kernels' tables (layer ``numba``) have a row per dataset
 and thread count and the strategies that have a kernel as columns.  The
 keyed-stream benchmarks (``benchmarks/bench_keyed.py``) give the property
-table (``keyed.properties.md``) and the per-item setup cost plot
-(``keyed.setup_cost.png``); ``scripts/measure_keyed.py`` writes the measured
-targets beside them (``keyed/``).
+table (``keyed.properties.md``); the one per-item setup-cost plot is
+``scripts/measure_keyed.py``'s (``keyed/setup_cost.png``, interleaved rounds
+with bootstrap intervals), beside its measured targets.
+
+Charts (:mod:`rngbench.bench.charts`) are drawn from samples only: asv cells
+with at least :data:`rngbench.bench.charts.MIN_SAMPLES` samples, and the
+interleaved probe's rounds.  Every figure is also in this machine's file
+(:mod:`rngbench.bench.machine`), and the README renders every machine file
+present side by side.
 
 "spread" is half the interquartile range of asv's samples; a cell resting
 on one sample (``--quick``) says "1 sample" instead of a spread it does not have.  A cell is *n/a* when the benchmark's
@@ -31,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from rngbench.asvio import results
-from rngbench.bench import floor, peer, strategies
+from rngbench.bench import cells, charts, floor, machine, peer, strategies
 from rngbench.bench.suite import LAYER_PARAM_NAMES, PROPERTY_METHODS, class_name
 from rngbench.bench.workloads import WORKLOADS, workload_module
 from rngbench.util import atomic, markdown
@@ -41,7 +47,6 @@ LAYERS = ("scanpy", "reference", "numba")
 LAYER_LABELS = {"scanpy": "scanpy's public API", "reference": "rngbench reference kernels",
                 "numba": "rngbench parallel numba kernels (rngbench.keyed), by thread count"}
 PROPERTIES_CLASS = "KeyedProperties"
-SETUP_COST_BENCHMARK = "KeyedSetupCost.time_create_and_draw"
 
 
 # ---------------------------------------------------------------- reading
@@ -85,7 +90,7 @@ def read_results(results_dir: Path) -> pd.DataFrame:
             "dataset": params["dataset"], "strategy": params["strategy"], "threads": params.get("threads", ""),
             "status": status,
             "median": m.value if status == "ok" else None,
-            "spread": (hi - lo) / 2 if lo is not None and hi is not None else 0.0,
+            "spread": (hi - lo) / 2 if lo is not None and hi is not None else 0.0, "q25": lo, "q75": hi,
             "samples": stats.get("repeat"),  # None when asv did not say
             "machine": m.env.get("machine", ""), "commit": (m.env.get("commit_hash") or "")[:8],
             "started_at": m.started_at,
@@ -152,55 +157,12 @@ def markdown_for(frame: pd.DataFrame, workload: str, scanpy: str) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- charts
-
-
-def bar_chart(frame: pd.DataFrame, workload: str, path: Path) -> None:
-    """Grouped bars: strategy on x, one bar per (scanpy version, layer), one panel per dataset; n/a marked."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    sub = frame[(frame.workload == workload) & (frame.kind == "time")]
-    datasets = sorted(sub.dataset.unique())
-    series = sorted({(v, layer, str(t)) for v, layer, t in zip(sub.scanpy, sub.layer, sub.threads)})
-    fig, axes = plt.subplots(1, len(datasets), figsize=(5.5 * len(datasets), 4), squeeze=False)
-    width = 0.8 / max(len(series), 1)
-    x = np.arange(len(strategies.NAMES))
-    for ax, dataset in zip(axes[0], datasets):
-        for i, (version, layer, threads) in enumerate(series):
-            part = sub[(sub.dataset == dataset) & (sub.scanpy == version) & (sub.layer == layer)
-                       & (sub.threads.astype(str) == threads)].set_index("strategy")
-            heights, errs = [], []
-            offset = (i - (len(series) - 1) / 2) * width
-            for j, name in enumerate(strategies.NAMES):
-                ok = name in part.index and part.loc[name, "status"] == "ok"
-                heights.append(part.loc[name, "median"] * 1e3 if ok else 0.0)
-                errs.append(part.loc[name, "spread"] * 1e3 if ok else 0.0)
-                if not ok and name in columns(layer):
-                    status = part.loc[name, "status"] if name in part.index else "not run"
-                    ax.text(x[j] + offset, 0, status, rotation=90, ha="center", va="bottom", fontsize=7)
-            label = f"scanpy {version} · {layer}" + (f" · {threads} thread(s)" if threads else "")
-            ax.bar(x + offset, heights, width, yerr=errs, label=label)
-        ax.set_xticks(x, strategies.NAMES)
-        ax.set_title(dataset)
-        ax.set_ylabel("ms per call (median)")
-    axes[0][0].legend(fontsize=7)
-    fig.suptitle(workload)
-    fig.tight_layout()
-    with atomic.replacing(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=90)
-    plt.close(fig)
-
-
 # ---------------------------------------------------------------- keyed streams
 
 
 def _keyed_measurements(results_dir: Path) -> list:
     return [m for m in results.newest_per_environment(results.read_results([results_dir]))
-            if m.benchmark.split(".")[-2] in (PROPERTIES_CLASS, SETUP_COST_BENCHMARK.split(".")[0])]
+            if m.benchmark.split(".")[-2] == PROPERTIES_CLASS]
 
 
 def read_properties(results_dir: Path) -> pd.DataFrame:
@@ -228,19 +190,6 @@ def read_properties(results_dir: Path) -> pd.DataFrame:
                                                                                        properties.PROPERTIES])
 
 
-def read_setup_cost(results_dir: Path) -> pd.DataFrame:
-    """``KeyedSetupCost`` results: one row per environment, strategy and item count (seconds, quartiles)."""
-    rows = []
-    for m in _keyed_measurements(results_dir):
-        if not m.benchmark.endswith(SETUP_COST_BENCHMARK) or m.value is None or math.isnan(m.value):
-            continue
-        stats = m.stats or {}
-        n_items, strategy = m.param_values.values()  # by position, as in read_results
-        rows.append({"env": m.env.get("env_name", ""), "strategy": strategy, "n_items": int(n_items), "median": m.value,
-                     "q_25": stats.get("q_25", m.value), "q_75": stats.get("q_75", m.value)})
-    return pd.DataFrame(rows)
-
-
 def properties_markdown(props: pd.DataFrame) -> str:
     from rngbench.keyed import properties
 
@@ -252,47 +201,14 @@ def properties_markdown(props: pd.DataFrame) -> str:
     return "\n".join([*lines, "", properties.markdown(props), ""])
 
 
-def setup_cost_chart(cost: pd.DataFrame, path: Path) -> None:
-    """µs per item against items, log-log, one line per strategy; error bars from asv's quartiles."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    env = sorted(cost.env.unique())[-1]
-    part = cost[cost.env == env]
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
-    for strategy, g in part.groupby("strategy", sort=False):
-        g = g.sort_values("n_items")
-        per = 1e6 / g.n_items
-        mid = g["median"] * per
-        # quartiles bracket the median; a single --quick sample has none (no bar rather than a fake one)
-        err = [((g["median"] - g.q_25) * per).clip(lower=0).fillna(0),
-               ((g.q_75 - g["median"]) * per).clip(lower=0).fillna(0)]
-        ax.errorbar(g.n_items, mid, yerr=err, marker="o", capsize=3, label=strategy)
-    ax.set(xscale="log", yscale="log", xlabel="items", ylabel="µs per item (create stream + first draw)",
-           title=f"Per-item stream setup cost (asv median, quartiles)\n{env}")
-    ax.legend()
-    fig.tight_layout()
-    with atomic.replacing(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100)
-    plt.close(fig)
-
-
 def write_keyed(results_dir: Path, out_dir: Path) -> list[Path]:
-    """``keyed.properties.md`` and ``keyed.setup_cost.png`` from the keyed benchmarks' results (if any)."""
-    written = []
+    """``keyed.properties.md`` from the keyed benchmarks' results (if any)."""
     props = read_properties(results_dir)
-    if not props.empty:
-        md = out_dir / "keyed.properties.md"
-        atomic.write_text(md, properties_markdown(props))
-        written.append(md)
-    cost = read_setup_cost(results_dir)
-    if not cost.empty:
-        png = out_dir / "keyed.setup_cost.png"
-        setup_cost_chart(cost, png)
-        written.append(png)
-    return written
+    if props.empty:
+        return []
+    md = out_dir / "keyed.properties.md"
+    atomic.write_text(md, properties_markdown(props))
+    return [md]
 
 
 # ---------------------------------------------------------------- writing
@@ -351,33 +267,142 @@ def floor_section(frame: pd.DataFrame, probe: dict | None) -> list[str]:
     """Each downsampling time as a multiple of its raw-draw floor (:mod:`rngbench.bench.floor`), from the probe."""
     if not probe or "floor" not in probe:
         return []
-    t = frame[(frame.kind == "time") & (frame.status == "ok") & (frame.layer == "reference")
+    t = frame[(frame.kind == "time") & (frame.status == "ok") & frame.layer.isin(floor.LAYER_NAMES)
               & frame.workload.str.startswith("downsample.")]
-    measured = {(r.dataset, r.workload.split(".", 1)[1], r.strategy): r.median for r in t.itertuples()}
+    if "threads" not in t.columns:
+        t = t.assign(threads="")
+    measured = {(r.layer, r.dataset, r.workload.split(".", 1)[1], r.strategy, "" if r.threads != r.threads
+                 else str(r.threads)): r.median for r in t.itertuples()}
     ns = ", ".join(f"{k} {v:.2f} ns" for k, v in probe["floor"]["ns_per_draw"].items())
     return ["## Distance from the floor (downsampling)", "",
-            f"Raw-draw floor = draws needed × ns per bounded draw, measured in the same run ({ns}).", "",
+            f"Raw-draw floor = draws needed × ns per bounded draw, measured in the same run ({ns}). Every layer "
+            "is held to the same floor; the layer is named in every row (numba rows at 1 and 2 threads, wall "
+            "time; reference rows one thread, process CPU time). asv medians.", "",
             markdown.table(floor.HEADER, floor.rows(probe["floor"], measured)), ""]
 
 
-def write_report(results_dir: Path, out_dir: Path, probe: dict | None = None) -> list[Path]:
-    """Write every table and chart; returns the paths written."""
+def machine_timings(results_dir: Path) -> list[dict]:
+    """The downsampling cells of the reference and numba layers (the floor table's and keyed timings), per machine."""
+    if not Path(results_dir).exists():
+        return []
     frame = read_results(results_dir)
+    if frame.empty:
+        return []
+    t = frame[(frame.kind == "time") & (frame.status == "ok") & frame.layer.isin(floor.LAYER_NAMES)
+              & frame.workload.str.startswith("downsample.")]
+    keep = ["workload", "layer", "dataset", "strategy", "threads", "scanpy", "median", "q25", "q75", "samples"]
+    return [{k: (None if v != v else v) for k, v in row.items()} for row in t[keep].to_dict(orient="records")]
+
+
+BUDGETS = Path(__file__).resolve().parents[3] / "benchmarks" / "budgets.toml"
+LEGACY_BUDGET = "legacy path: newest scanpy / previous release"
+
+
+def budgets_section(results_dir: Path, probe: dict | None) -> list[str]:
+    """The overhead budgets judged on samples: asv's recorded samples, and the probe's rounds for the legacy path."""
+    from rngbench import budgets, config
+    from rngbench.cli.overhead import overhead_markdown
+
+    loaded = config.load_budgets(BUDGETS)
+    checks = budgets.evaluate(loaded, results.read_results([results_dir]))
+    lines = ["## Overhead budgets, judged on samples", "",
+             "A budget breaks only when the whole 95 % interval of its ratio is above the limit (`FAIL`); a ratio "
+             "above the limit whose interval is not is `within noise`; a side with fewer than "
+             f"{budgets.MIN_SAMPLES} samples cannot break anything (`too few samples`). Samples: numerator, "
+             "denominator.", ""]
+    limit = next((b for b in loaded if b.name == LEGACY_BUDGET), None)
+    if probe and limit:
+        rows = []
+        for fig in probe.get("figures", []):
+            if not fig["figure"].startswith("legacy path"):
+                continue
+            interval, status = budgets.judge(fig["samples"]["numerator"], fig["samples"]["denominator"], limit.max,
+                                             paired=True)
+            rows.append([markdown.code(f"{fig['figure']}, {fig['dataset']}"), f"{interval.ratio:.2f}",
+                         f"{interval.low:.2f}–{interval.high:.2f}", f"{limit.max:g}",
+                         f"{interval.samples[0]} interleaved rounds", status])
+        if rows:
+            lines += [f"`{LEGACY_BUDGET}` on the headline probe's interleaved rounds:", "",
+                      markdown.table(["figure", "ratio", "95 % CI", "limit", "samples", "result"], rows), ""]
+    lines += ["Every budget on the asv cells of this run (`rngbench overhead`):", "", overhead_markdown(checks)]
+    return lines
+
+
+def breakdown_section(probe: dict | None, machine_id: str, out_dir: Path) -> tuple[list[str], list[Path]]:
+    """The per-cell legacy cost in parts (:mod:`rngbench.bench.breakdown`), a table and a chart."""
+    data = (probe or {}).get("breakdown")
+    if not data:
+        return [], []
+    png = out_dir / "breakdown.png"
+    charts.breakdown_chart(data, machine_id, png)
+    new, old = (v.strip() for v in data["versions"].split("/"))
+    rows = [[p["case"], p["part"], f"{p['old_us_per_row']:.2f}", f"{p['new_us_per_row']:.2f}",
+             f"{p['new_us_per_row'] - p['old_us_per_row']:+.2f}",
+             f"{p['ratio']:.2f}× ({p['ci'][0]:.2f}–{p['ci'][1]:.2f})", str(p["samples"])] for p in data["parts"]]
+    return ["## Why the per-cell legacy ratio differs between machines: the cost in parts", "",
+            f"`sc.pp.downsample_counts(random_state=0)` per cell, on {data['parts'][0]['dataset']} "
+            f"({data['parts'][0]['rows']} rows drawn down), on `{machine_id}`: scanpy {old} runs each row in one "
+            f"numba function, {new} in Python around numpy's global `RandomState`. Each part was timed alone in "
+            "each version's environment, the two versions' workers interleaved round by round "
+            "(`rngbench.bench.breakdown`, `bench_breakdown.LegacyPerCellParts`); `call` is the whole call. "
+            "A part whose ratio moves with the CPU moves the headline ratio with it.", "",
+            markdown.table(["case", "part", f"scanpy {old} µs/row", f"scanpy {new} µs/row", "difference",
+                            f"{new} / {old} (95 % CI)", "rounds"], rows), "",
+            f"![cost in parts]({png.name})", ""], [png]
+
+
+def main_job_only(frame: pd.DataFrame, main: cells.MainCells) -> pd.DataFrame:
+    """The rows of the main job's cells: asv writes the combinations its ``--bench`` left out as NaN, which the
+    tables would otherwise show as n/a ("cannot be expressed") -- they were not run, and say so."""
+    method = {kind: m for m, (kind, _) in KINDS.items()}
+
+    def ran(r) -> bool:
+        workload = r.workload.split(".")[0]
+        values = (r.dataset, r.workload.split(".", 1)[1], r.strategy) + ((r.threads,) if r.layer == "numba" else ())
+        return main.selects(f"bench_{workload}.{class_name(workload, r.layer)}.{method[r.kind]}", values)
+
+    return frame[[ran(r) for r in frame.itertuples()]] if len(frame) else frame
+
+
+def write_report(results_dir: Path, out_dir: Path, probe: dict | None = None) -> list[Path]:
+    """Write every table and chart; returns the paths written.
+
+    After the main job (the probe says ``asv_minutes: {main: ...}``) only its cells are reported.
+    """
+    frame = read_results(results_dir)
+    if probe and "main" in probe.get("asv_minutes", {}):
+        frame = main_job_only(frame, cells.load())
     if frame.empty:
         raise results.ResultsError(f"no rngbench results under {results_dir}")
     written = []
+    docs = machine.read_all(out_dir / "machines")
+    this_machine = probe.get("machine_id", "this machine") if probe else "this machine"
     index = ["# Benchmarks: legacy vs Generator vs spawn vs reuse vs keyed (vs per-thread in numba kernels)", "",
-             "Generated by `rngbench bench report` from asv results; cells are median ± half the IQR, "
-             "`n/a` where the strategy cannot be expressed, `failed` where the call raised.", ""]
-    if probe:
-        index += ["## Headline (interleaved probe, one run)", "", *probe.get("lines", []), ""]
+             "Generated by `rngbench bench run` (the main job; `rngbench bench report` redraws it from the results on "
+             "disk); cells are median ± half the IQR, `n/a` where the strategy cannot be expressed, `failed` where "
+             "the call raised.", ""]
+    if probe and probe.get("lines"):
+        index += [f"## Headline (interleaved probe, one run on `{this_machine}`)", "", *probe["lines"], ""]
+    index += machine.section(out_dir / "machines")
+    if charts.headline_chart(docs, out_dir / "headline.png"):
+        written.append(out_dir / "headline.png")
+        index += ["![headline ratios by machine](headline.png)", ""]
+    lines, pngs = breakdown_section(probe, this_machine, out_dir)
+    index += lines
+    written += pngs
     index += ["## From the asv runs", "", ASV_RATIOS_NOTE, "", *headline(frame), ""]
-    index += floor_section(frame, probe) + peer.section(out_dir)
+    index += floor_section(frame, probe) + budgets_section(results_dir, probe) + peer.section(out_dir)
+    index += ["## The main job's asv cells", "",
+              f"`rngbench bench run` (what `./scripts/bootstrap` runs) times these cells of `benchmarks/main.toml`, "
+              f"{cells.load().samples} samples each; `rngbench bench run --full` times every cell (the nightly). "
+              f"Charts show the cells with at least {charts.MIN_SAMPLES} samples.", "",
+              *cells.markdown_list(cells.load()), ""]
     index += ["## Tables", ""]
     for workload in sorted(frame.workload.unique(), key=lambda w: (WORKLOADS.index(w.split(".")[0]), w)):
         png = out_dir / f"{workload}.png"
-        bar_chart(frame, workload, png)
-        written.append(png)
+        drawn = charts.cells_chart(frame, workload, png)
+        if drawn:
+            written.append(png)
         links = []
         for version in sorted(frame[frame.workload == workload].scanpy.unique()):
             md = out_dir / f"{workload}.scanpy-{version}.md"
@@ -385,12 +410,18 @@ def write_report(results_dir: Path, out_dir: Path, probe: dict | None = None) ->
             written.append(md)
             links.append(f"[scanpy {version}]({md.name})")
         doc = (workload_module(workload.split(".")[0]).__doc__ or "").strip().splitlines()[0]
-        index.append(f"- **{workload}** — {doc} {' · '.join(links)} · [chart]({png.name})")
+        chart = f"[chart]({png.name})" if drawn else f"no chart (no cell with {charts.MIN_SAMPLES} samples)"
+        index.append(f"- **{workload}** — {doc} {' · '.join(links)} · {chart}")
     keyed = write_keyed(results_dir, out_dir)
     written += keyed
+    props = out_dir / "keyed.properties.md"
+    kept = [] if keyed or not props.exists() else [
+        f"- [{props.name}]({props.name}) (from the last run that timed `KeyedProperties`, e.g. `--full`: the "
+        "properties are deterministic, the same on every machine)"]
     index += ["", "## Keyed per-item streams", "",
-              *[f"- [{p.name}]({p.name})" for p in keyed],
-              "- measured targets (`.venv/bin/python scripts/measure_keyed.py`): [keyed/](keyed/README.md)"]
+              *[f"- [{p.name}]({p.name})" for p in keyed], *kept,
+              "- measured targets and the per-item setup-cost plot (`.venv/bin/python scripts/measure_keyed.py`): "
+              "[keyed/](keyed/README.md)"]
     csv = out_dir / "results.csv"
     with atomic.replacing(csv) as tmp:
         frame.to_csv(tmp, index=False)

@@ -30,6 +30,7 @@ probe and comparison take their samples through the same asv_runner code
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import timeit
@@ -117,7 +118,8 @@ def warm_fork_server() -> None:
     inside a timed region.
     """
     if _in_fork_server():
-        warm_once()
+        only = os.environ.get("RNGBENCH_WARM")  # the main job's cells name the workloads they time
+        warm_once(tuple(only.split(",")) if only else WORKLOADS)
 
 
 def prepare_process() -> None:
@@ -336,6 +338,37 @@ class KeyedSetupCostBenchmark:
         from rngbench.keyed import streams
 
         streams.item_draws(strategy, 0, self.ids, n_draws=1, threads=1)
+
+
+class BreakdownBenchmark:
+    """One part of the per-cell legacy downsampling cost (:mod:`rngbench.bench.breakdown`), timed as the suite times.
+
+    Process CPU time, a fresh copy of the data per sample made in ``setup``,
+    the parts compiled once per process before the first sample.
+    """
+
+    timeout = 300
+    repeat = _Benchmark.repeat
+    number = 1
+    warmup_time = 0.0
+    timer = _Benchmark.timer
+
+    def setup_cache(self):
+        from rngbench.bench import breakdown
+
+        return {name: str(datasets.ensure(name)) for name in breakdown.DATASETS}
+
+    def setup(self, paths, dataset, case, part):
+        from rngbench.bench import breakdown
+        from rngbench.bench.workloads import downsample
+
+        if "breakdown" not in _warmed:
+            _warmed.add("breakdown")
+            breakdown.warm(downsample.inputs(datasets.warmup_data(), case))
+        self.work = breakdown.prepare(downsample.inputs(fresh_dataset(paths[dataset]), case), part)
+
+    def time_run(self, paths, dataset, case, part):
+        self.work()
 
 
 _peer_compiled: set[str] = set()

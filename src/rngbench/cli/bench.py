@@ -18,6 +18,7 @@ from rngbench.cli.options import AtLeast, OutFolder, bench_option, benches, one_
 from rngbench.util import atomic
 
 REPORT_DIR = job.REPO / "reports" / "benchmarks"
+MACHINES_DIR = REPORT_DIR / "machines"
 
 scanpy_option = click.option("--scanpy", "versions", multiple=True, default=job.SCANPY_VERSIONS, show_default=True,
                              help="scanpy versions, one environment each; repeatable.")
@@ -44,29 +45,60 @@ def envs_cmd(versions, numpy_version) -> None:
 
 
 @bench.command("run")
-@click.option("--quick/--full", default=True, show_default=True, help="asv --quick (one sample each) or the full run.")
+@click.option("--main", "mode", flag_value="main", default=True,
+              help="The main job: the cells of benchmarks/main.toml, with their samples [default].")
+@click.option("--full", "mode", flag_value="full",
+              help="Every workload x strategy x layer x dataset, 10 samples a cell (the nightly).")
+@click.option("--quick", "mode", flag_value="quick", help="Every cell, asv --quick: one sample each, no intervals.")
 @scanpy_option
 @numpy_option
 @bench_option()
 @click.option("--rounds", type=AtLeast(1), default=None,
-              help="Rounds of the interleaved headline probe [default: rngbench.bench.probe.ROUNDS].")
-@click.option("--probe/--no-probe", default=True, show_default=True, help="Measure the headline ratios afterwards.")
+              help="Rounds of the headline probe and cost breakdown [default: rngbench.bench.probe.ROUNDS].")
+@click.option("--probe/--no-probe", default=True, show_default=True,
+              help="Measure the headline ratios and the cost breakdown afterwards.")
 @click.option("--report/--no-report", default=True, show_default=True, help="Write reports/benchmarks/ afterwards.")
 @click.option("--nightly", is_flag=True, help="Add the nightly datasets (synthetic_100k); same as RNGBENCH_NIGHTLY=1.")
-def run_cmd(quick, versions, numpy_version, bench, rounds, probe, report, nightly) -> None:
-    """Build the environments, run asv in each, measure the headline ratios interleaved, write the report."""
+def run_cmd(mode, versions, numpy_version, bench, rounds, probe, report, nightly) -> None:
+    """Build the environments, run asv in each, measure the headline ratios interleaved, write the report.
+
+    Every figure is also recorded in this machine class's file, reports/benchmarks/machines/<id>.json.
+    """
+    from rngbench.bench import cells, machine
     from rngbench.bench import probe as headline
+    from rngbench.bench import report as bench_report
 
     if nightly:
         os.environ["RNGBENCH_NIGHTLY"] = "1"  # read by rngbench.bench.datasets.names() in every asv process
+    bench_regex = one_regex(bench)
     bench_envs = job.build(versions, log=_log, numpy_version=numpy_version)
-    seconds = job.run_asv(bench_envs, quick=quick, bench=one_regex(bench), log=_log)
-    _log(f"asv run{' --quick' if quick else ''}: {seconds / 60:.1f} min for {len(bench_envs)} environment(s)")
+    main = cells.load() if mode == "main" and not bench_regex else None
+    samples = 0 if mode == "quick" else main.samples if main else cells.load().samples
+    seconds = job.run_asv(bench_envs, quick=mode == "quick", bench=bench_regex, cells=main, samples=samples, log=_log)
+    _log(f"asv run ({mode}): {seconds / 60:.1f} min for {len(bench_envs)} environment(s)")
     figures = None
+    newest = bench_envs[-1]
+    fp = machine.describe(newest.python)
+    versions_seen = {"scanpy": " / ".join(be.scanpy for be in reversed(bench_envs)),
+                     "numpy": newest.versions["numpy"], "rngbench": job.head()[:8]}
     if probe:
-        figures = headline.interleaved(bench_envs, rounds=rounds or headline.ROUNDS, log=_log)
-        figures["asv_minutes"] = {"quick" if quick else "full": round(seconds / 60, 2), "environments": len(bench_envs)}
+        rounds = rounds or headline.ROUNDS
+        datasets = headline.DATASETS if mode == "full" else headline.MAIN_DATASETS
+        figures = headline.interleaved(bench_envs, datasets=datasets, rounds=rounds, log=_log)
+        if len(bench_envs) > 1:
+            figures["breakdown"] = headline.breakdown(bench_envs, rounds=rounds, log=_log)
+        figures["asv_minutes"] = {mode: round(seconds / 60, 2), "environments": len(bench_envs)}
+        figures["machine_id"] = machine.class_id(fp)
         _write_probe(figures)
+        for kind in ("floor", "breakdown"):
+            if kind in figures:
+                machine.record(MACHINES_DIR, fp, kind, figures[kind], versions_seen)
+        headline_figures = {k: v for k, v in figures.items() if k not in ("floor", "breakdown", "lines", "machine_id")}
+        path = machine.record(MACHINES_DIR, fp, "headline", headline_figures, versions_seen)
+        _log(f"figures recorded in {path}")
+    timings = bench_report.machine_timings(job.RESULTS)
+    if timings:
+        machine.record(MACHINES_DIR, fp, "timings", timings, versions_seen)
     if report:
         _report(figures)
 
@@ -82,10 +114,13 @@ def peer_cmd(versions, turns, bench, bench_old, report) -> None:
 
     -b/--bench matches the figures' names.
     """
-    from rngbench.bench import peer
+    from rngbench.bench import machine, peer
 
     result = peer.run(versions, turns=turns, block=min(10, turns), only=one_regex(benches(bench, bench_old)),
                       out_dir=REPORT_DIR, log=_log)
+    path = machine.record(MACHINES_DIR, machine.describe(), "peer", result,
+                          {"scanpy": " / ".join(result["versions"].values()), "numpy": result["numpy"]})
+    _log(f"peer figures recorded in {path}")
     for fig in result["figures"]:
         _log(f"{fig['figure']}: scanpy's suite {fig['theirs']['ratio']:.2f}×, rngbench {fig['ours']['ratio']:.2f}×")
     if report and not job.RESULTS.exists():  # a fresh clone: the table is in peer.json until the main job has run

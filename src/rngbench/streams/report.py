@@ -19,7 +19,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from packaging.version import Version  # noqa: E402
 
-from rngbench.streams import grids  # noqa: E402
+from rngbench.streams import figure, grids  # noqa: E402
 from rngbench.streams.history import regime_of  # noqa: E402
 from rngbench.streams.store import Store  # noqa: E402
 from rngbench.util import atomic, markdown  # noqa: E402
@@ -305,5 +305,5 @@ def write_report(changes: dict, store: Store, outdir: Path) -> list[Path]:
     paths = [outdir / "changes.json", outdir / "README.md", outdir / "heatmap.png"]
     atomic.write_text(paths[0], json.dumps(changes, indent=1, sort_keys=False) + "\n")
     atomic.write_text(paths[1], render_markdown(changes, store))
-    heatmap(changes, store, paths[2])
+    figure.draw(changes_frame(changes), paths[2])  # changed methods by release (rngbench.streams.figure)
     return paths
