@@ -5,7 +5,7 @@ import numpy as np
 from click.testing import CliRunner
 
 from rngbench.cli import main
-from rngbench.pipelines import check, fingerprint, variants
+from rngbench.pipelines import check, digests, variants
 from rngbench.pipelines.installed import load_recorded
 from rngbench.pipelines.store import PipelineStore
 
@@ -40,7 +40,7 @@ def perturbed(case: str) -> dict:
     else:
         coords = parts[UMAP]["coords"].copy()
         coords[3, 1] += np.float32(0.01)  # one float of an embedding
-        parts[UMAP] = fingerprint.embedding(coords)
+        parts[UMAP] = digests.embedding(coords)
     return parts
 
 
