@@ -37,18 +37,9 @@ SIMD_LEVELS = (("AVX512F", "avx512"), ("AVX2", "avx2"), ("AVX", "avx"), ("SSE2",
 
 SNIPPET = r"""
 import json, os, runpy, sys
-fp = runpy.run_path(sys.argv[1])["fingerprint"]()
-family = model = None
-try:
-    for line in open("/proc/cpuinfo"):
-        key, _, value = line.partition(":")
-        key = key.strip()
-        if key == "cpu family" and family is None:
-            family = value.strip()
-        elif key == "model" and model is None:
-            model = value.strip()
-except OSError:
-    pass
+module = runpy.run_path(sys.argv[1])
+fp = module["fingerprint"]()
+family, model = module["cpuinfo"]("cpu family", "model")
 fp.update(cpu_family=family, cpu_model_number=model, cores=os.cpu_count())
 print(json.dumps(fp))
 """

@@ -269,13 +269,12 @@ def build(results: Path, store_path: Path, pipelines_path: Path | None, budgets_
     from rngbench import config
     from rngbench.nightly import matrix as nl
     from rngbench.streams import history
-    from rngbench.streams.store import Store
 
     statuses, measurements = nl.read_cells(results)
     if not statuses:
         fail(f"no finished matrix cells under {results}")
     checks = nl.budget_checks(config.load_budgets(budgets_path), measurements)
-    stream_changes = history.build_changes(Store(store_path))
+    stream_changes = history.changes_at(store_path)
     pipelines = None
     if pipelines_path is not None:
         try:

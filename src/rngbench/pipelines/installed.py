@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rngbench import paths
 from rngbench.golden.store import StoreError
 from rngbench.pipelines import catalogue
 from rngbench.pipelines.classify import Side
@@ -57,7 +58,7 @@ def record_installed(only: tuple[str, ...] = (), profile: str = profiles.DEFAULT
     from rngbench.pipelines import matrix
 
     inputs_dir = matrix.export_inputs()
-    home = matrix.cache_dir() / "recordings" / (folder or profile)  # the numba cache lives beside the output
+    home = paths.cache_dir() / "recordings" / (folder or profile)  # the numba cache lives beside the output
     home.mkdir(parents=True, exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix="run-", dir=home))  # its parent holds the numba cache (run_recorder)
     args = (*only, f"--profile={profile}", *(f"--set={k}={v}" for k, v in (extra or {}).items()),

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rngbench import paths
 from rngbench.pipelines import catalogue
 from rngbench.pipelines.classify import SEVERITY, Outcome, compare
 from rngbench.pipelines.installed import Installed, record_installed
@@ -170,7 +171,7 @@ def cost(dataset: str, rounds: int, log: Callable[[str], None] = lambda m: None)
     case_ids = [f"{dataset}:{t}:scanpy:legacy" for t in sorted({c.task for c in catalogue.cases()})]
     workers = {}
     for profile in ("native", "portable"):
-        home = matrix.cache_dir() / "recordings" / f"cost-{profile}"
+        home = paths.cache_dir() / "recordings" / f"cost-{profile}"
         home.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "PYTHONPATH": str(matrix.SRC), "NUMBA_CACHE_DIR": str(home / "numba-cache")}
         workers[profile] = subprocess.Popen(

@@ -46,22 +46,26 @@ _THREAD_SYMBOLS = ("openblas_get_num_threads", "openblas_get_num_threads64_", "s
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
 
 
-def cpu():
-    """(vendor, model name) from /proc/cpuinfo; (None, None) where there is none."""
-    vendor = model = None
+def cpuinfo(*keys):
+    """The first value of each of ``keys`` in /proc/cpuinfo (None where absent, or no /proc/cpuinfo)."""
+    found = dict.fromkeys(keys)
     try:
         with open("/proc/cpuinfo") as fh:
             for line in fh:
                 key, _, value = line.partition(":")
                 key = key.strip()
-                if key == "vendor_id" and vendor is None:
-                    vendor = value.strip()
-                elif key == "model name" and model is None:
-                    model = value.strip()
-                if vendor and model:
+                if key in found and found[key] is None:
+                    found[key] = value.strip()
+                if all(v is not None for v in found.values()):
                     break
     except OSError:
         pass
+    return tuple(found[k] for k in keys)
+
+
+def cpu():
+    """(vendor, model name) from /proc/cpuinfo; (None, None) where there is none."""
+    vendor, model = cpuinfo("vendor_id", "model name")
     return vendor or (platform.processor() or None), model
 
 
@@ -109,6 +113,13 @@ def openblas():
     """{library, version, core, config} of the OpenBLAS numpy loaded; {} when it is not OpenBLAS."""
     import numpy.linalg  # noqa: F401  (loads the LAPACK numpy links, if it was not loaded yet)
 
+    for path, _lib, config, core in _openblas_copies():
+        return {"library": _library_name(path), "version": _openblas_version(config), "core": core, "config": config}
+    return {}
+
+
+def _openblas_copies():
+    """(path, library handle, config string, core name) of every loaded OpenBLAS that answers."""
     for path in _loaded_libraries("openblas"):
         try:
             lib = ctypes.CDLL(path)
@@ -116,13 +127,17 @@ def openblas():
             continue
         config = _call_string(lib, _CONFIG_SYMBOLS)
         core = _call_string(lib, _CORE_SYMBOLS)
-        if config is None and core is None:
-            continue
-        words = (config or "").split()
-        version = words[1] if len(words) > 1 and words[0].lower() == "openblas" else None
-        return {"library": os.path.basename(path).split("-")[0].split(".so")[0], "version": version,
-                "core": core, "config": config}
-    return {}
+        if config is not None or core is not None:
+            yield path, lib, config, core
+
+
+def _library_name(path):
+    return os.path.basename(path).split("-")[0].split(".so")[0]
+
+
+def _openblas_version(config):
+    words = (config or "").split()
+    return words[1] if len(words) > 1 and words[0].lower() == "openblas" else None
 
 
 def libc():
@@ -205,18 +220,8 @@ def openblas_libraries():
     except ImportError:
         pass
     out = []
-    for path in _loaded_libraries("openblas"):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        config = _call_string(lib, _CONFIG_SYMBOLS)
-        core = _call_string(lib, _CORE_SYMBOLS)
-        if config is None and core is None:
-            continue
-        words = (config or "").split()
-        out.append({"owner": _owner(path), "library": os.path.basename(path).split("-")[0].split(".so")[0],
-                    "version": words[1] if len(words) > 1 and words[0].lower() == "openblas" else None,
+    for path, lib, config, core in _openblas_copies():
+        out.append({"owner": _owner(path), "library": _library_name(path), "version": _openblas_version(config),
                     "core": core, "threads": _call_int(lib, _THREAD_SYMBOLS)})
     return sorted(out, key=lambda d: (d["owner"], d["library"]))
 

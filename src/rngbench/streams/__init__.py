@@ -5,6 +5,7 @@
 ``history``, ``report``) run in rngbench's own environment.
 """
 
-# Other wings may import: the package-index client and the standalone recorder (its platform fingerprint)
-# (tests/golden/test_wings.py).
-__all__: list[str] = ["matrix", "recorder"]
+# Other wings may import (tests/golden/test_wings.py): the package-index client and the standalone recorder (its
+# platform fingerprint); and, to read the store's verdicts (the nightly history page), the history of changes and
+# the report's change tables.
+__all__: list[str] = ["history", "matrix", "recorder", "report"]

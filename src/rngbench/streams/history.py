@@ -95,3 +95,9 @@ def build_changes(store: Store) -> dict:
             "changes": changes,
         })
     return {"schema": CHANGES_SCHEMA, "versions": versions, "cases": cases}
+
+
+def changes_at(store_path) -> dict:
+    """:func:`build_changes` of the store at ``store_path``: what other wings (the nightly history page) read,
+    without reaching into the store module."""
+    return build_changes(Store(store_path))
