@@ -1,4 +1,4 @@
-"""``reports/streams/``: the store's history as markdown, a heatmap and ``changes.json``.
+"""``reports/streams/``: the store's history as markdown, the changes figure and ``changes.json``.
 
 Everything here is derived from the store alone, so ``rngbench streams report``
 regenerates byte-identical text files from the same store.
@@ -13,10 +13,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
 from packaging.version import Version  # noqa: E402
 
 from rngbench.streams import figure, grids  # noqa: E402
@@ -25,12 +22,7 @@ from rngbench.streams.store import Store  # noqa: E402
 from rngbench.util import atomic, markdown  # noqa: E402
 from rngbench.util.markdown import code  # noqa: E402
 
-# heatmap cell codes and colours: unchanged, not present, then each kind of change
-# (a method appearing or vanishing shows as the edge of a "missing" run, so `absent` needs no colour)
-CELL_CODES = {"same": 0, "missing": 1, "roundoff": 2, "state": 3, "stream": 4, "shape": 5, "raises": 6, "platform": 7}
-CELL_COLOURS = ["#ffffff", "#d9d9d9", "#9ecae1", "#fdae6b", "#e6550d", "#756bb1", "#de2d26", "#74c476"]
 VERDICT_ORDER = ["violation", "bugfix-release", "allowed", "roundoff-only"]
-POLICY_ORDER = ["bitgen", "nep19-must", "legacy", "generator"]
 
 
 COLUMNS = ["case", "method", "regime", "policy", "from", "to", "kind", "first_index", "fraction", "max_rel",
@@ -199,7 +191,7 @@ def render_markdown(changes: dict, store: Store) -> str:
         "`RandomState` / `np.random.*` must not change (`violation`); other Generator distributions may change in X.Y "
         "releases (`allowed`) but a change inside an X.Y series is flagged `bugfix-release`.",
         "",
-        "![cases × releases](heatmap.png)",
+        "![changed methods by release, coloured by kind](heatmap.png)",
         "",
         "## Headlines: NEP 19 breaches by release and method",
         "",
@@ -257,47 +249,6 @@ def _platform_ids(store: Store, versions: list[str]) -> list[str]:
     for version in versions:
         ids.update(store.platforms(version)[1])
     return sorted(ids)
-
-
-def heatmap(changes: dict, store: Store, path: Path) -> None:
-    versions = changes["versions"]
-    order = sorted(range(len(changes["cases"])),
-                   key=lambda i: (POLICY_ORDER.index(changes["cases"][i]["policy"]), i))
-    grid = np.zeros((len(order), len(versions)), dtype=int)
-    col = {v: j for j, v in enumerate(versions)}
-    for j, version in enumerate(versions):
-        records = store.release_records(version)
-        for row, i in enumerate(order):
-            rec = records.get(changes["cases"][i]["id"])
-            if rec is None or rec["status"] == "absent":
-                grid[row, j] = CELL_CODES["missing"]
-    for row, i in enumerate(order):
-        for ch in changes["cases"][i]["changes"]:
-            if ch["kind"] == "platform":
-                if grid[row, col[ch["to"]]] == CELL_CODES["same"]:
-                    grid[row, col[ch["to"]]] = CELL_CODES["platform"]
-            elif ch["kind"] != "absent":
-                grid[row, col[ch["to"]]] = CELL_CODES[ch["kind"]]
-    fig_h = max(6.0, min(40.0, len(order) * 0.03))
-    fig, ax = plt.subplots(figsize=(max(10.0, len(versions) * 0.16), fig_h))
-    ax.imshow(grid, aspect="auto", interpolation="nearest",
-              cmap=ListedColormap(CELL_COLOURS), vmin=0, vmax=len(CELL_COLOURS) - 1)
-    ax.set_xticks(range(len(versions)))
-    ax.set_xticklabels(versions, rotation=90, fontsize=6)
-    policies = [changes["cases"][i]["policy"] for i in order]
-    starts = [k for k in range(len(policies)) if k == 0 or policies[k] != policies[k - 1]]
-    ax.set_yticks(starts)
-    ax.set_yticklabels([f"{policies[k]} ↓" for k in starts], fontsize=8)
-    for k in starts[1:]:
-        ax.axhline(k - 0.5, color="black", linewidth=0.6)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c, ec="#999999") for c in CELL_COLOURS]
-    ax.legend(handles, list(CELL_CODES), loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
-              title="change into release")
-    ax.set_title(f"numpy.random golden streams: {len(order)} cases × {len(versions)} releases")
-    fig.tight_layout()
-    with atomic.replacing(path, suffix=".png") as tmp:
-        fig.savefig(tmp, dpi=110, metadata={"Software": None})
-    plt.close(fig)
 
 
 def write_report(changes: dict, store: Store, outdir: Path) -> list[Path]:
