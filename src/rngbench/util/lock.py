@@ -6,6 +6,11 @@ building.  The lock is a file beside what it guards (``filelock``: an OS
 lock, released when the process dies, so a killed run never leaves a stale
 lock behind).  Beside it a small note names the holder (pid, host, purpose),
 so the one waiting can say whom it waits for.
+
+``filelock`` is imported inside :func:`hold_lock`, not at module level: the
+result-golden recorder imports the golden store's modules inside each matrix
+environment, which pins only the recorded stack (no ``filelock``), and
+recording never takes a lock -- only the ingest on rngbench's side does.
 """
 
 from __future__ import annotations
@@ -17,8 +22,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from filelock import FileLock, Timeout
 
 from rngbench.errors import RngbenchError
 from rngbench.util import atomic
@@ -48,6 +51,8 @@ def hold_lock(lock_path: Path, purpose: str, wait: bool = True) -> Iterator[None
     ``wait=True`` blocks until the lock is free, printing one line to stderr
     first; ``wait=False`` raises :class:`LockHeld` (one line) instead.
     """
+    from filelock import FileLock, Timeout  # here, not at the top: see the module's docstring
+
     lock_path = Path(lock_path)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_path))
