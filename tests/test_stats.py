@@ -66,3 +66,13 @@ def test_same_samples_same_interval_and_bad_input_refused():
         stats.ratio_interval([], b)
     with pytest.raises(ValueError):
         stats.ratio_interval(a, b[:3], paired=True)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 39, 40])
+def test_the_median_estimator_is_numpys_bit_for_bit(n):
+    """The sort-based median (faster on the bootstrap's short rows) must not move any committed interval."""
+    from rngbench.stats import ESTIMATORS
+
+    values = np.random.default_rng(n).lognormal(size=(500, n))
+    assert np.array_equal(ESTIMATORS["median"](values, axis=1), np.median(values, axis=1))
+    assert ESTIMATORS["median"](values[0]) == np.median(values[0])

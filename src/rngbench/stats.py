@@ -22,19 +22,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
-from scipy import stats as _scipy_stats
 
 TRIM = 0.2  # fraction cut from each end by the trimmed mean
 
 
 def _trimmed_mean(a: np.ndarray, axis: int = -1) -> np.ndarray:
-    return _scipy_stats.trim_mean(a, TRIM, axis=axis)
+    from scipy import stats  # here: importing scipy.stats takes seconds, and only this estimator needs it
+
+    return stats.trim_mean(a, TRIM, axis=axis)
+
+
+def _median(a: np.ndarray, axis: int | None = None) -> np.ndarray:
+    """``np.median``, bit for bit (the same middle element, or the mean of the same two), by sorting: on the
+    bootstrap's 4,000 short rows a sort is twice as fast as ``np.median``'s partition, and the comment bot
+    computes an interval for each of up to 500 rows."""
+    if axis is None:
+        a, axis = np.ravel(a), 0
+    ordered = np.sort(a, axis=axis)
+    n = ordered.shape[axis]
+    middle = np.take(ordered, [(n - 1) // 2, n // 2], axis=axis)
+    return np.mean(middle, axis=axis)
 
 
 ESTIMATORS: dict[str, Callable[..., np.ndarray]] = {
-    "median": np.median,
+    "median": _median,
     "min": np.min,
     "trimmed_mean": _trimmed_mean,
 }
@@ -96,12 +110,21 @@ def ratio_interval(numerator: Sequence[float], denominator: Sequence[float], est
         raise ValueError(f"paired samples need equal counts (got {num.size} and {den.size})")
     if min(num.size, den.size) < 2:
         return RatioInterval(point, point, point, level, estimator, (num.size, den.size), paired)
-    rng = np.random.default_rng(seed)
-    idx_num = rng.integers(0, num.size, size=(resamples, num.size))
-    idx_den = idx_num if paired else rng.integers(0, den.size, size=(resamples, den.size))
+    idx_num, idx_den = _resample_indices(num.size, den.size, paired, resamples, seed)
     boot = func(num[idx_num], axis=1) / func(den[idx_den], axis=1)
     low, high = _percentiles(boot, level)
     return RatioInterval(point, low, high, level, estimator, (num.size, den.size), paired)
+
+
+@cache
+def _resample_indices(n_num: int, n_den: int, paired: bool, resamples: int, seed: int) -> tuple[np.ndarray, ...]:
+    """The bootstrap's indices, drawn once per (sizes, seed): a seeded draw gives every call of the same shape the
+    same indices, so a table of many rows draws them once.  Read-only, since they are shared."""
+    rng = np.random.default_rng(seed)
+    idx_num = rng.integers(0, n_num, size=(resamples, n_num))
+    idx_den = idx_num if paired else rng.integers(0, n_den, size=(resamples, n_den))
+    idx_num.flags.writeable = idx_den.flags.writeable = False
+    return idx_num, idx_den
 
 
 def interval(samples: Sequence[float], estimator: str = DEFAULT_ESTIMATOR, level: float = LEVEL,

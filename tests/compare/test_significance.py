@@ -72,3 +72,23 @@ def test_min_pairs_is_the_fewest_that_can_reach_the_level(n):
     assert paired_p_value(tuple(base), tuple(head)) < 0.002
     from scipy.stats import wilcoxon
     assert wilcoxon(np.full(MIN_PAIRS - 1, 0.1) + np.arange(MIN_PAIRS - 1) / 1e3).pvalue >= 0.002
+
+
+def test_batched_p_values_equal_one_test_per_row_with_ties_and_zeros():
+    """paired_p_values batches rows by the method scipy picks for each alone; a batch that mixed tied and untied
+    rows would move every p (scipy picks one method per call), so rounded samples (ties) and equal turns (zeros)
+    of several sizes are compared with one test per row, exactly."""
+    from rngbench.compare.significance import PERMUTATION_MAX, paired_p_values
+
+    rng = np.random.default_rng(1)
+    pairs = []
+    for n in (MIN_PAIRS, PERMUTATION_MAX, PERMUTATION_MAX + 1, 20, 40, 60):
+        for k in range(30):
+            base = np.round(rng.lognormal(0, 0.1, n), 2 if k % 3 else 8) + 0.5
+            head = base * np.round(rng.lognormal(0.02 * (k % 5), 0.05, n), 2)
+            if k % 7 == 0:
+                head[:3] = base[:3]  # three turns with no change: zero differences
+            pairs.append((tuple(base), tuple(head)))
+    one_by_one = [paired_p_value(b, h) for b, h in pairs]
+    assert sum(p is not None and p < 0.01 for p in one_by_one) > 10  # the set holds real changes too
+    assert paired_p_values(pairs) == one_by_one

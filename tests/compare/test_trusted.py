@@ -467,3 +467,16 @@ def test_the_default_ignorable_table_matches_unicode_where_this_machine_has_it()
     expected = {p for low, high in ranges for p in range(low, high)}
     ours = {p for low, high in tc.DEFAULT_IGNORABLE for p in range(low, high + 1)}
     assert ours == expected
+
+
+def test_the_validator_s_schema_has_its_references_inlined_and_refuses_a_recursive_one():
+    from rngbench.compare.trusted import _inlined, schema
+
+    def refs(node) -> int:
+        if isinstance(node, dict):
+            return ("$ref" in node) + sum(refs(v) for v in node.values())
+        return sum(refs(v) for v in node) if isinstance(node, list) else 0
+
+    assert refs(schema()) > 5 and refs(_inlined(schema())) == 0
+    with pytest.raises(ValueError, match="refers to itself"):
+        _inlined({"$defs": {"a": {"items": {"$ref": "#/$defs/a"}}}, "properties": {"x": {"$ref": "#/$defs/a"}}})

@@ -26,11 +26,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from asv.commands.compare import _is_result_better, _isna
 from asv_runner.statistics import compute_stats
-from scipy.stats import wilcoxon
 
 from rngbench.asvio.results import Measurement
+
+# scipy.stats (Wilcoxon) and asv.commands.compare (asv's unpaired test) are imported where they are used: together
+# they take 3 s to import on the 2-core runners, and a comment of interleaved rows that stay within the factor
+# needs neither (the bot renders it in a fraction of that).
 
 
 class Change(StrEnum):
@@ -87,6 +89,11 @@ def _log_ratios(before: tuple[float, ...] | None, after: tuple[float, ...] | Non
     return np.log(a / b)
 
 
+PERMUTATION_MAX = 13
+"""scipy's ``wilcoxon(method="auto")`` runs a permutation test on a tied row of at most this many pairs (2**13
+sign flips is fewer than its 9,999 resamples), the normal approximation above it."""
+
+
 def paired_p_value(before: tuple[float, ...] | None, after: tuple[float, ...] | None) -> float | None:
     """Wilcoxon's signed-rank p for the per-turn log ratios; None when the samples are not ``MIN_PAIRS`` pairs."""
     log_ratios = _log_ratios(before, after)
@@ -94,26 +101,39 @@ def paired_p_value(before: tuple[float, ...] | None, after: tuple[float, ...] | 
         return None
     if not np.any(log_ratios):
         return 1.0  # identical in every turn
+    from scipy.stats import wilcoxon
+
     return float(wilcoxon(log_ratios).pvalue)
 
 
 def paired_p_values(pairs: list[tuple[tuple[float, ...] | None, tuple[float, ...] | None]]) -> list[float | None]:
     """:func:`paired_p_value` of many (before, after) sample pairs -- the same numbers -- in one Wilcoxon call per
-    sample count: scipy's overhead per call (about 2 ms) made the 5,000 rows of a big comparison take 10 s.
-    A row with tied or zero differences is tested on its own (there scipy's choice between the exact and the
-    normal method would otherwise depend on the other rows of the batch)."""
+    sample count and method: scipy's overhead per call (about 1 ms) made the 5,000 rows of a big comparison take
+    10 s.  Rows are batched by the method scipy's ``auto`` would pick for each row alone, since in a batch it
+    picks one method for all: without ties or zeros the exact test (up to 50 pairs), with them the normal
+    approximation (above :data:`PERMUTATION_MAX` pairs; zeros are dropped row by row, ties corrected row by row).
+    Only a tied row of at most :data:`PERMUTATION_MAX` pairs, where scipy runs a permutation test, is tested
+    on its own."""
     out: list[float | None] = [None] * len(pairs)
-    batches: dict[int, list[tuple[int, np.ndarray]]] = {}
+    batches: dict[tuple[int, str], list[tuple[int, np.ndarray]]] = {}
     for i, (before, after) in enumerate(pairs):
         log_ratios = _log_ratios(before, after)
         if log_ratios is None:
             continue
-        if np.all(log_ratios != 0) and np.unique(np.abs(log_ratios)).size == log_ratios.size:
-            batches.setdefault(log_ratios.size, []).append((i, log_ratios))
+        if not np.any(log_ratios):
+            out[i] = 1.0  # identical in every turn
+            continue
+        untied = np.all(log_ratios != 0) and np.unique(np.abs(log_ratios)).size == log_ratios.size
+        if untied:
+            batches.setdefault((log_ratios.size, "auto"), []).append((i, log_ratios))
+        elif log_ratios.size > PERMUTATION_MAX:
+            batches.setdefault((log_ratios.size, "asymptotic"), []).append((i, log_ratios))
         else:
             out[i] = paired_p_value(before, after)
-    for batch in batches.values():
-        p_values = wilcoxon(np.stack([log_ratios for _, log_ratios in batch]), axis=1).pvalue
+    if batches:
+        from scipy.stats import wilcoxon
+    for (_, method), batch in batches.items():
+        p_values = wilcoxon(np.stack([log_ratios for _, log_ratios in batch]), axis=1, method=method).pvalue
         for (i, _), p in zip(batch, np.atleast_1d(p_values)):
             out[i] = float(p)
     return out
@@ -131,12 +151,8 @@ def classify(before: Measurement | None, after: Measurement | None, factor: floa
         raise ValueError(f"factor must be above 1 (got {factor})")
     t1 = math.nan if before is None else before.value
     t2 = math.nan if after is None else after.value
-    ratio = None
-    if not _isna(t1) and not _isna(t2) and t1 != 0:
-        ratio = t2 / t1
-    beyond = ratio is not None and (ratio > factor or ratio < 1 / factor)
-    ss1 = None if before is None else (before.stats, list(before.samples) if before.samples else None)
-    ss2 = None if after is None else (after.stats, list(after.samples) if after.samples else None)
+    ratio = _ratio(before, after)
+    beyond = _beyond(ratio, factor)
     if before is None or after is None:
         change = Change.NA
     elif t1 is not None and t2 is None:
@@ -147,18 +163,40 @@ def classify(before: Measurement | None, after: Measurement | None, factor: floa
         change = Change.FAILED
     elif _isna(t1) or _isna(t2):
         change = Change.NA
-    elif use_stats and paired and (p := paired_p_value(before.samples, after.samples) if p_value is ... else
-                                   p_value) is not None:
-        change = Change.UNCHANGED
-        if beyond and p < P_VALUE:
-            change = Change.REGRESSION if ratio > 1 else Change.IMPROVEMENT
-    elif _is_result_better(t2, t1, ss2, ss1, factor, use_stats=use_stats):
-        change = Change.IMPROVEMENT
-    elif _is_result_better(t1, t2, ss1, ss2, factor, use_stats=use_stats):
-        change = Change.REGRESSION
+    elif use_stats and paired and _log_ratios(before.samples, after.samples) is not None:
+        change = Change.UNCHANGED  # within the factor nothing is flagged, whatever the test says: not run then
+        if beyond:
+            p = paired_p_value(before.samples, after.samples) if p_value is ... or p_value is None else p_value
+            if p < P_VALUE:
+                change = Change.REGRESSION if ratio > 1 else Change.IMPROVEMENT
     else:
-        change = Change.UNCHANGED
+        from asv.commands.compare import _is_result_better
+
+        ss1 = (before.stats, list(before.samples) if before.samples else None)
+        ss2 = (after.stats, list(after.samples) if after.samples else None)
+        if _is_result_better(t2, t1, ss2, ss1, factor, use_stats=use_stats):
+            change = Change.IMPROVEMENT
+        elif _is_result_better(t1, t2, ss1, ss2, factor, use_stats=use_stats):
+            change = Change.REGRESSION
+        else:
+            change = Change.UNCHANGED
     return Row(before, after, change, ratio, beyond)
+
+
+def _isna(value: float | None) -> bool:
+    """asv's "no number": None (failed) or NaN (skipped), as ``asv.commands.compare._isna`` has it."""
+    return value is None or math.isnan(value)
+
+
+def _ratio(before: Measurement | None, after: Measurement | None) -> float | None:
+    """after / before, None when a side is missing, failed, skipped or zero."""
+    if before is None or after is None or _isna(before.value) or _isna(after.value) or before.value == 0:
+        return None
+    return after.value / before.value
+
+
+def _beyond(ratio: float | None, factor: float) -> bool:
+    return ratio is not None and (ratio > factor or ratio < 1 / factor)
 
 
 def compare(before: list[Measurement], after: list[Measurement], factor: float, paired: bool = False) -> list[Row]:
@@ -171,7 +209,12 @@ def compare(before: list[Measurement], after: list[Measurement], factor: float, 
 
 def classify_all(pairs: list[tuple[Measurement | None, Measurement | None]], factor: float,
                  paired: bool = False) -> list[Row]:
-    """:func:`classify` of every (before, after) pair, the paired tests run together (:func:`paired_p_values`)."""
-    samples = [(b.samples if b else None, a.samples if a else None) for b, a in pairs]
-    p_values = paired_p_values(samples) if paired else [None] * len(pairs)
+    """:func:`classify` of every (before, after) pair, the paired tests run together (:func:`paired_p_values`)
+    and only for the rows beyond the factor, the only ones a test can flag."""
+    p_values: list[float | None] = [None] * len(pairs)
+    if paired:
+        tested = [i for i, (b, a) in enumerate(pairs) if _beyond(_ratio(b, a), factor)]
+        found = paired_p_values([(pairs[i][0].samples, pairs[i][1].samples) for i in tested])
+        for i, p in zip(tested, found):
+            p_values[i] = p
     return [classify(b, a, factor, paired=paired, p_value=p) for (b, a), p in zip(pairs, p_values)]

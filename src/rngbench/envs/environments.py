@@ -110,7 +110,9 @@ def _create(env: Environment, only_binary: bool, extra_args: list[str] | None) -
     )
     if out.returncode != 0:
         raise EnvError(f"uv venv failed for {python.path}: {_last_line(out.stderr)}")
-    cmd = [*uv, "pip", "install", "--quiet", "--python", str(env.executable)]
+    # .pyc files written now: with PYTHONDONTWRITEBYTECODE=1 (set on these machines) every recorder and benchmark
+    # process would otherwise compile numpy, scipy and scanpy from source again (seconds per process)
+    cmd = [*uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", str(env.executable)]
     if only_binary:
         cmd += ["--only-binary", ":all:"]
     cmd += list(extra_args or []) + list(requirements)
