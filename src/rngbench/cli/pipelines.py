@@ -152,8 +152,9 @@ def print_check(console, result: dict) -> None:
                           "yes" if r["fails"] else "", style="red" if r["fails"] else None)
         console.print(table)
     bad = [r for r in result["rows"] if r["fails"]]
-    console.print(f"{len(result['rows'])} cases: {sum(r['outcome'].kind == 'identical' for r in result['rows'])} "
-                  f"identical, {len(shown)} not identical, {len(bad)} failing the check")
+    kinds = [r["outcome"].kind for r in result["rows"]]
+    console.print(f"{len(kinds)} cases: {kinds.count('identical')} identical, {len(shown)} not identical, "
+                  f"{kinds.count('n/a')} n/a (not expressible on either side), {len(bad)} failing the check")
     if result["platform"] is None:
         return
     if not result["platform"]:
