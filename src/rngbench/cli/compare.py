@@ -13,7 +13,7 @@ import click
 
 from rngbench.cli.console import console as terminal
 from rngbench.cli.console import progress_bar
-from rngbench.cli.options import AtLeast, FiniteFloat, OutFile, bench_option
+from rngbench.cli.options import Number, OutFile, bench_option
 from rngbench.compare import interleave
 from rngbench.errors import fail
 from rngbench.util import atomic
@@ -59,9 +59,9 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
 @click.command()
 @click.argument("base", required=False)
 @click.argument("head", required=False)
-@click.option("--factor", type=FiniteFloat(above=1), default=1.1, show_default=True,
+@click.option("--factor", type=Number(above=1), default=1.1, show_default=True,
               help="Flag a change only beyond this ratio (and if asv's test finds it significant).")
-@click.option("--rounds", type=AtLeast(1), default=interleave.DEFAULT_TURNS, show_default=True,
+@click.option("--rounds", type=Number(at_least=1), default=interleave.DEFAULT_TURNS, show_default=True,
               help=f"Interleaved turns per benchmark and side ({interleave.TURN_SAMPLES} sample(s) each; fewer if a "
                    f"benchmark passes {interleave.MAX_SECONDS:g} s).")
 @bench_option()
@@ -81,12 +81,12 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
               help="Write the rows as JSON here [default: WORK/compare/compare.json].")
 @click.option("--dataset", "datasets", multiple=True,
               help="Dataset to run on; repeatable [default: pbmc68k_reduced]; 'all' for every default dataset.")
-@click.option("--threads", type=AtLeast(0), default=1, show_default=True,
+@click.option("--threads", type=Number(at_least=0), default=1, show_default=True,
               help="Threads per benchmark process (OMP/OpenBLAS/MKL/numba); 0 leaves the libraries' defaults.")
 @click.option("--calibrate", is_flag=True, help="A/A runs: measure this runner's noise and recommend a factor.")
-@click.option("--runs", type=AtLeast(1), default=3, show_default=True,
+@click.option("--runs", type=Number(at_least=1), default=3, show_default=True,
               help="With --calibrate: how many A/A comparisons.")
-@click.option("--slowdown", type=FiniteFloat(above=1), default=1.3, show_default=True,
+@click.option("--slowdown", type=Number(above=1), default=1.3, show_default=True,
               help="With --calibrate: HEAD's samples are multiplied by this and must be flagged.")
 def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, suite_rev, work, md_out, json_out,
             datasets, threads, calibrate, runs, slowdown) -> None:
