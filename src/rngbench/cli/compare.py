@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from rngbench import paths
 from rngbench.cli.console import console as terminal
 from rngbench.cli.console import progress_bar
 from rngbench.cli.options import Number, OutFile, bench_option
@@ -53,7 +54,7 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
     defaults = config.load_compare_defaults(suite / "benchmarks" / "matrix.toml")
     return Settings(suite=suite, defaults=list(with_) if with_ else list(defaults.requirements),
                     python=python or defaults.python, bench=list(bench), attributes=list(attribute),
-                    rounds=rounds, factor=factor, work=work / "compare", env_root=work / "envs")
+                    rounds=rounds, factor=factor, work=work / paths.COMPARE)
 
 
 @click.command()
@@ -73,8 +74,9 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
               help="Directory holding the suite's benchmarks/ (inside a git repository).")
 @click.option("--suite-rev", default=None,
               help="Git revision of the suite for sides that name an environment (default: the working tree).")
-@click.option("--work", type=click.Path(path_type=Path), default=Path(".rngbench-cache"), show_default=True,
-              help="Cache: environments, exported revisions, results.")
+@click.option("--work", type=click.Path(path_type=Path), default=paths.WORK, show_default=True,
+              help="Working folder: exported revisions, asv runs, the comment (in WORK/compare). The environments "
+                   "are in rngbench's cache (RNGBENCH_CACHE, default ~/.cache/rngbench).")
 @click.option("--markdown", "md_out", type=OutFile(make_folders=True),
               help="Write the pull-request comment here [default: WORK/compare/comment.md].")
 @click.option("--json", "json_out", type=OutFile(make_folders=True),
@@ -110,8 +112,8 @@ def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, 
     settings.threads = threads  # 0: pools left unset, so the interleaved workers are not pinned
     settings.extra_env.update(dataset_env(datasets))
     if not calibrate:
-        md_out = md_out or work / "compare" / "comment.md"
-        json_out = json_out or work / "compare" / "compare.json"
+        md_out = md_out or work / paths.COMPARE / "comment.md"
+        json_out = json_out or work / paths.COMPARE / "compare.json"
     repo = sides.git_root(suite.resolve())
     if suite_rev:
         settings.suite_rev = sides.resolve_revision(repo, suite_rev)
