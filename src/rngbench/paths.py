@@ -1,9 +1,22 @@
-"""Where rngbench keeps things, in one place: the cache, environments, scratch, the stores and the reports.
+"""Where rngbench keeps things, in one place: the cache, environments, scratch, working folders, stores, reports.
 
-``RNGBENCH_CACHE`` moves the cache; unset or empty, it is ``~/.cache/rngbench``
-(an empty variable means "not set", never the current folder).  Relative
-defaults (stores, reports) are relative to the repository root, where every
-command is run from.
+Two roots, for two kinds of thing:
+
+- the cache (:func:`cache_dir`), shared by every checkout on the machine:
+  datasets, every uv environment rngbench builds (:func:`env_root`: the
+  benchmark job, ``bench peer``, ``compare``, ``nightly`` and both golden
+  matrices), matrix scratch, pipeline inputs.  ``RNGBENCH_CACHE`` moves it;
+  unset or empty, it is ``~/.cache/rngbench`` (an empty variable means "not
+  set", never the current folder);
+- this checkout's working folder (:data:`WORK`, git-ignored): what a command
+  keeps between runs of its own and never commits -- ``compare``'s exported
+  revisions, runs and comment, ``nightly``'s cell results and exported suites,
+  ``bench peer``'s downloaded sdists and unpacked suite.  ``--work`` moves it.
+
+Environments live anywhere: asv runs against an environment's interpreter
+(``-E existing:<python>``), never in a folder of its own.  Relative defaults
+(working folder, stores, reports) are relative to the repository root, where
+every command is run from.
 """
 
 from __future__ import annotations
@@ -16,6 +29,12 @@ PIPELINE_STORE = STREAM_STORE / "pipelines"  # nested in the stream store's tree
 STREAMS_REPORT = Path("reports/streams")
 PIPELINES_REPORT = Path("reports/pipelines")
 
+WORK = Path(".rngbench-cache")
+COMPARE = "compare"  # in WORK: rngbench compare's exported revisions (suites/), asv runs (runs/), comment and JSON
+NIGHTLY = "nightly"  # in WORK: rngbench nightly's asv results per matrix cell (kept: a stopped run resumes)
+SUITES = "suites"  # in WORK: rngbench nightly --suite-rev's exported revisions of the suite
+PEER = "peer"  # in WORK: bench peer's scanpy sdists (sdists/), their unpacked suites and its workers
+
 
 def cache_dir() -> Path:
     """The cache folder: datasets, environments, matrix scratch, pipeline inputs."""
@@ -23,7 +42,7 @@ def cache_dir() -> Path:
 
 
 def env_root() -> Path:
-    """Where the matrices build their uv environments."""
+    """Where every uv environment rngbench builds lives (one folder per set of inputs, shared by every command)."""
     return cache_dir() / "envs"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import cmarkgfm
@@ -75,8 +76,12 @@ def suite_repo(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+def cache(tmp_path_factory) -> Iterator[Path]:
+    """The working folder (``--work``) and rngbench's cache (the environments), never the user's."""
+    path = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RNGBENCH_CACHE", str(path))
+        yield path
 
 
 NUMPY = f"numpy=={np.__version__}"  # installs from uv's cache: the installed version

@@ -74,7 +74,8 @@ def test_report_from_merged_cells_checks_budgets_per_numpy(tmp_path):
     assert any(row[1] == "`per-cell: spawn / reuse`" and row[-1] == "FAIL" for row in table_rows(readme))
 
 
-def test_one_cell_runs_and_a_second_run_resumes(tmp_path):
+def test_one_cell_runs_and_a_second_run_resumes(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNGBENCH_CACHE", str(tmp_path / "cache"))  # the cell's environment, never the user's cache
     matrix = tmp_path / "matrix.toml"
     matrix.write_text(f'[nightly]\nnumpy = ["{np.__version__}"]\nscanpy = []\nbench = ["PcaReference"]\n')
     args = ["--only", "run", "--matrix", str(matrix), "--results", str(tmp_path / "results"),
@@ -89,6 +90,7 @@ def test_one_cell_runs_and_a_second_run_resumes(tmp_path):
     assert result.exit_code == 0 and done.stat().st_mtime_ns == stamp  # finished cells are not rerun
     statuses, ms = nl.read_cells(tmp_path / "results")
     assert {m.benchmark for m in ms} == {"bench_tiny.PcaReference.time_run"}
+    assert status["versions"] and any((tmp_path / "cache" / "envs").glob("py*/.rngbench-ready"))  # paths.env_root
 
 
 def test_list_series_from_an_explicit_matrix(tmp_path):

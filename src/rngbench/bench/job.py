@@ -17,14 +17,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rngbench import envs
+from rngbench import envs, paths
 from rngbench.asvio import driver
 
 REPO = Path(__file__).resolve().parents[3]
 BENCHMARKS = REPO / "benchmarks"
 SCANPY_VERSIONS = ("1.12.4", "1.13.0a2")
 PYTHON_SPEC = ">=3.12"  # scanpy >= 1.12 needs Python 3.12
-ENV_ROOT = REPO / ".asv" / "uv-envs"
 RESULTS = REPO / ".asv" / "results"
 
 
@@ -44,9 +43,10 @@ def requirements(scanpy_version: str, numpy_version: str | None = None) -> list[
     return [f"scanpy=={scanpy_version}", f"numpy=={numpy_version}" if numpy_version else "numpy", driver.ASV_RUNNER]
 
 
-def build(scanpy_versions=SCANPY_VERSIONS, root: Path = ENV_ROOT, log=print,
+def build(scanpy_versions=SCANPY_VERSIONS, root: Path | None = None, log=print,
           numpy_version: str | None = None) -> list[BenchEnv]:
-    """One cached uv environment per scanpy version, on the newest discovered Python >= 3.12.
+    """One cached uv environment per scanpy version, on the newest discovered Python >= 3.12, under ``root``
+    (default: :func:`rngbench.paths.env_root`, where every environment rngbench builds lives).
 
     ``numpy_version`` pins numpy in every environment (the numpy axis of the
     matrix); by default each gets the newest numpy its scanpy accepts.
@@ -56,7 +56,7 @@ def build(scanpy_versions=SCANPY_VERSIONS, root: Path = ENV_ROOT, log=print,
     for version in scanpy_versions:
         py = ".".join(map(str, python.version))
         log(f"environment: scanpy {version}, numpy {numpy_version or 'newest'}, Python {py}")
-        env = envs.build_env(requirements(version, numpy_version), python, root)
+        env = envs.build_env(requirements(version, numpy_version), python, root or paths.env_root())
         built.append(BenchEnv(version, env, envs.installed_versions(env.executable)))
     return built
 

@@ -36,14 +36,14 @@ from pathlib import Path
 
 from packaging.version import Version
 
-from rngbench import envs, stats
+from rngbench import envs, paths, stats
 from rngbench.bench import job
 from rngbench.bench.probe import target
 from rngbench.compare import interleave
 from rngbench.errors import RngbenchError
 from rngbench.util import atomic, markdown
 
-CACHE = job.REPO / ".rngbench-cache" / "peer"
+CACHE = job.REPO / paths.WORK / paths.PEER
 SUITE_CLASS = "PreprocessingCountsRngSuite"
 SUITE_FILE = "benchmarks/benchmarks/preprocessing_counts.py"
 EXTRA_REQUIREMENTS = ("pooch", "scikit-image")
@@ -161,7 +161,7 @@ def build_envs(versions, log=print) -> list[job.BenchEnv]:
     out = []
     for version in versions:
         log(f"peer: environment scanpy {version} (+ {', '.join(EXTRA_REQUIREMENTS)})")
-        env = envs.build_env(job.requirements(version) + list(EXTRA_REQUIREMENTS), python, job.ENV_ROOT)
+        env = envs.build_env(job.requirements(version) + list(EXTRA_REQUIREMENTS), python, paths.env_root())
         out.append(job.BenchEnv(version, env, envs.installed_versions(env.executable)))
     return out
 

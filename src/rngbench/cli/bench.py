@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from rngbench.bench import job
-from rngbench.cli.options import AtLeast, OutFolder, bench_option, benches, one_regex
+from rngbench.cli.options import Number, OutFolder, bench_option, benches, one_regex
 from rngbench.util import atomic
 
 REPORT_DIR = job.REPO / "reports" / "benchmarks"
@@ -53,7 +53,7 @@ def envs_cmd(versions, numpy_version) -> None:
 @scanpy_option
 @numpy_option
 @bench_option()
-@click.option("--rounds", type=AtLeast(1), default=None,
+@click.option("--rounds", type=Number(at_least=1), default=None,
               help="Rounds of the headline probe and cost breakdown [default: rngbench.bench.probe.ROUNDS].")
 @click.option("--probe/--no-probe", default=True, show_default=True,
               help="Measure the headline ratios and the cost breakdown afterwards.")
@@ -105,7 +105,7 @@ def run_cmd(mode, versions, numpy_version, bench, rounds, probe, report, nightly
 
 @bench.command("peer")
 @scanpy_option
-@click.option("--turns", type=AtLeast(1), default=40, show_default=True,
+@click.option("--turns", type=Number(at_least=1), default=40, show_default=True,
               help="Samples per side and suite for every figure.")
 @bench_option(old_spelling="--only")
 @click.option("--report/--no-report", default=True, show_default=True, help="Rewrite reports/benchmarks/ afterwards.")

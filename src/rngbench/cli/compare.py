@@ -11,9 +11,10 @@ from pathlib import Path
 
 import click
 
+from rngbench import paths
 from rngbench.cli.console import console as terminal
 from rngbench.cli.console import progress_bar
-from rngbench.cli.options import AtLeast, FiniteFloat, OutFile, bench_option
+from rngbench.cli.options import Number, OutFile, bench_option
 from rngbench.compare import interleave
 from rngbench.errors import fail
 from rngbench.util import atomic
@@ -53,15 +54,15 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
     defaults = config.load_compare_defaults(suite / "benchmarks" / "matrix.toml")
     return Settings(suite=suite, defaults=list(with_) if with_ else list(defaults.requirements),
                     python=python or defaults.python, bench=list(bench), attributes=list(attribute),
-                    rounds=rounds, factor=factor, work=work / "compare", env_root=work / "envs")
+                    rounds=rounds, factor=factor, work=work / paths.COMPARE)
 
 
 @click.command()
 @click.argument("base", required=False)
 @click.argument("head", required=False)
-@click.option("--factor", type=FiniteFloat(above=1), default=1.1, show_default=True,
+@click.option("--factor", type=Number(above=1), default=1.1, show_default=True,
               help="Flag a change only beyond this ratio (and if asv's test finds it significant).")
-@click.option("--rounds", type=AtLeast(1), default=interleave.DEFAULT_TURNS, show_default=True,
+@click.option("--rounds", type=Number(at_least=1), default=interleave.DEFAULT_TURNS, show_default=True,
               help=f"Interleaved turns per benchmark and side ({interleave.TURN_SAMPLES} sample(s) each; fewer if a "
                    f"benchmark passes {interleave.MAX_SECONDS:g} s).")
 @bench_option()
@@ -73,20 +74,21 @@ def _settings(suite: Path, with_: tuple[str, ...], python: str | None, bench: tu
               help="Directory holding the suite's benchmarks/ (inside a git repository).")
 @click.option("--suite-rev", default=None,
               help="Git revision of the suite for sides that name an environment (default: the working tree).")
-@click.option("--work", type=click.Path(path_type=Path), default=Path(".rngbench-cache"), show_default=True,
-              help="Cache: environments, exported revisions, results.")
+@click.option("--work", type=click.Path(path_type=Path), default=paths.WORK, show_default=True,
+              help="Working folder: exported revisions, asv runs, the comment (in WORK/compare). The environments "
+                   "are in rngbench's cache (RNGBENCH_CACHE, default ~/.cache/rngbench).")
 @click.option("--markdown", "md_out", type=OutFile(make_folders=True),
               help="Write the pull-request comment here [default: WORK/compare/comment.md].")
 @click.option("--json", "json_out", type=OutFile(make_folders=True),
               help="Write the rows as JSON here [default: WORK/compare/compare.json].")
 @click.option("--dataset", "datasets", multiple=True,
               help="Dataset to run on; repeatable [default: pbmc68k_reduced]; 'all' for every default dataset.")
-@click.option("--threads", type=AtLeast(0), default=1, show_default=True,
+@click.option("--threads", type=Number(at_least=0), default=1, show_default=True,
               help="Threads per benchmark process (OMP/OpenBLAS/MKL/numba); 0 leaves the libraries' defaults.")
 @click.option("--calibrate", is_flag=True, help="A/A runs: measure this runner's noise and recommend a factor.")
-@click.option("--runs", type=AtLeast(1), default=3, show_default=True,
+@click.option("--runs", type=Number(at_least=1), default=3, show_default=True,
               help="With --calibrate: how many A/A comparisons.")
-@click.option("--slowdown", type=FiniteFloat(above=1), default=1.3, show_default=True,
+@click.option("--slowdown", type=Number(above=1), default=1.3, show_default=True,
               help="With --calibrate: HEAD's samples are multiplied by this and must be flagged.")
 def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, suite_rev, work, md_out, json_out,
             datasets, threads, calibrate, runs, slowdown) -> None:
@@ -110,8 +112,8 @@ def compare(base, head, factor, rounds, bench, with_, python, attribute, suite, 
     settings.threads = threads  # 0: pools left unset, so the interleaved workers are not pinned
     settings.extra_env.update(dataset_env(datasets))
     if not calibrate:
-        md_out = md_out or work / "compare" / "comment.md"
-        json_out = json_out or work / "compare" / "compare.json"
+        md_out = md_out or work / paths.COMPARE / "comment.md"
+        json_out = json_out or work / paths.COMPARE / "compare.json"
     repo = sides.git_root(suite.resolve())
     if suite_rev:
         settings.suite_rev = sides.resolve_revision(repo, suite_rev)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from rngbench import paths
 from rngbench.cli.console import console as terminal
 from rngbench.cli.console import progress_bar
 from rngbench.cli.options import InputFile, OutFolder, VersionType, jobs_option, store_option
@@ -30,7 +31,7 @@ from rngbench.errors import fail
               show_default=True, help="The version matrix ([nightly]: numpy series x scanpy versions).")
 @click.option("--budgets", "budgets_path", type=InputFile(missing_ok=True), default=DEFAULT_BUDGETS, show_default=True,
               help="The overhead budgets checked on every numpy version's results.")
-@click.option("--results", type=click.Path(path_type=Path), default=Path(".rngbench-cache/nightly"), show_default=True,
+@click.option("--results", type=click.Path(path_type=Path), default=paths.WORK / paths.NIGHTLY, show_default=True,
               help="Where each cell's asv results go (kept: a stopped run resumes).")
 @click.option("--out", type=OutFolder(), default=Path("reports/nightly"), show_default=True,
               help="Folder the report is written to (created if missing).")
@@ -38,8 +39,9 @@ from rngbench.errors import fail
 @click.option("--suite", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
               help="Directory holding the suite's benchmarks/ (inside a git repository).")
 @click.option("--suite-rev", default=None, help="Git revision of the suite to benchmark (default: the working tree).")
-@click.option("--work", type=click.Path(path_type=Path, file_okay=False), default=Path(".rngbench-cache"),
-              show_default=True, help="Cache: environments and exported revisions.")
+@click.option("--work", type=click.Path(path_type=Path, file_okay=False), default=paths.WORK, show_default=True,
+              help="Working folder: --suite-rev's exported revisions (in WORK/suites). The environments are in "
+                   "rngbench's cache (RNGBENCH_CACHE, default ~/.cache/rngbench).")
 @jobs_option
 @click.option("--pipelines", "pipelines_path", type=InputFile(missing_ok=True),
               default=Path("reports/pipelines/changes.json"), show_default=True,
@@ -77,7 +79,7 @@ def nightly(only, series, list_series, matrix_path, budgets_path, results, out, 
                     progress.console.print(f"benchmarked {cell.name}")
                 progress.update(task, advance=1, description=cell.name)
 
-            nl.run(matrix, todo, results, suite, work / "envs", on_cell=on_cell, suite_rev=suite_rev)
+            nl.run(matrix, todo, results, suite, work, on_cell=on_cell, suite_rev=suite_rev)
     if only in (None, "report"):
         statuses, measurements = nl.read_cells(results)
         if not statuses:

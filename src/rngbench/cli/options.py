@@ -57,39 +57,33 @@ class VersionType(click.ParamType):
         return text
 
 
-class AtLeast(click.ParamType):
-    """A whole number >= ``minimum`` (``--jobs``, ``--rounds``): ``0``, ``-7`` and ``abc`` are refused alike."""
+class Number(click.ParamType):
+    """A number with a lower bound, refused as one line when it is not one.
 
-    name = "integer"
+    ``Number(at_least=1)``: a whole number >= 1 (``--jobs``, ``--rounds``: ``0``, ``-7`` and ``abc`` are refused
+    alike).  ``Number(above=1)``: a finite number strictly above 1 (a factor: ``nan`` and ``inf`` are numbers to
+    Python, not to a factor).
+    """
 
-    def __init__(self, minimum: int = 1) -> None:
-        self.minimum = minimum
+    def __init__(self, *, at_least: int | None = None, above: float | None = None) -> None:
+        if (at_least is None) == (above is None):
+            raise TypeError("Number takes exactly one bound: at_least (a whole number) or above (a finite number)")
+        self.whole = above is None
+        self.name = "integer" if self.whole else "number"
+        self.bound = at_least if self.whole else above
+        self.kind = f"a whole number (at least {at_least})" if self.whole else "a number"
 
-    def convert(self, value, param, ctx):
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a whole number (at least {self.minimum})", param, ctx)
-        if number < self.minimum:
-            self.fail(f"{value!r} is below {self.minimum}", param, ctx)
-        return number
-
-
-class FiniteFloat(click.ParamType):
-    """A finite number strictly above ``above`` (``nan`` and ``inf`` are numbers to Python, not to a factor)."""
-
-    name = "number"
-
-    def __init__(self, above: float) -> None:
-        self.above = above
+    def in_range(self, number) -> bool:
+        return number >= self.bound if self.whole else math.isfinite(number) and number > self.bound
 
     def convert(self, value, param, ctx):
         try:
-            number = float(value)
+            number = (int if self.whole else float)(value)
         except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number", param, ctx)
-        if not math.isfinite(number) or number <= self.above:
-            self.fail(f"{value!r} is not a finite number above {self.above:g}", param, ctx)
+            self.fail(f"{value!r} is not {self.kind}", param, ctx)
+        if not self.in_range(number):
+            self.fail(f"{value!r} is below {self.bound}" if self.whole else
+                      f"{value!r} is not a finite number above {self.bound:g}", param, ctx)
         return number
 
 
@@ -204,7 +198,7 @@ def store_option(default: Path, what: str, *, write: bool = False):
                         help=f"{what[0].upper()}{what[1:]} (a folder).")
 
 
-jobs_option = click.option("--jobs", "-j", type=AtLeast(1), default=DEFAULT_JOBS, show_default=True,
+jobs_option = click.option("--jobs", "-j", type=Number(at_least=1), default=DEFAULT_JOBS, show_default=True,
                            help="Recordings run in parallel, each in its own process (default: the CPU count).")
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rngbench import envs
+from rngbench import envs, paths
 from rngbench.asvio import driver
 from rngbench.asvio.results import Measurement, read_results, replace_measurements
 from rngbench.compare import interleave, sides
@@ -45,8 +45,8 @@ class Settings:
     attributes: list[str] = field(default_factory=list)  # asv -a overrides, e.g. repeat=3
     rounds: int = interleave.DEFAULT_TURNS  # turns per benchmark and side
     factor: float = 1.1
-    work: Path = Path(".rngbench-cache/compare")
-    env_root: Path = Path(".rngbench-cache/envs")
+    work: Path = paths.WORK / paths.COMPARE  # exported revisions, asv runs
+    env_root: Path = field(default_factory=paths.env_root)
     extra_env: dict = field(default_factory=dict)  # environment variables for the benchmark processes
     suite_rev: str | None = None  # the suite revision for sides that name an environment (None: working tree)
     threads: int = 1  # --threads: CPUs a benchmark without a threads parameter uses (0: all)

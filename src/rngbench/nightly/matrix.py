@@ -21,7 +21,7 @@ from pathlib import Path
 
 from packaging.version import Version
 
-from rngbench import budgets, envs
+from rngbench import budgets, envs, paths
 from rngbench.asvio import driver
 from rngbench.asvio.results import Measurement, read_results
 from rngbench.compare import sides
@@ -93,8 +93,8 @@ def cells(matrix: NightlyMatrix, numpy_by_series: dict[str, str], series: list[s
     return [Cell(n, s) for n in chosen for s in (matrix.scanpy or (None,))]
 
 
-def run_cell(cell: Cell, results: Path, suite: Path, matrix: NightlyMatrix, env_root: Path,
-             suite_rev: str | None = None, work: Path | None = None) -> dict:
+def run_cell(cell: Cell, results: Path, suite: Path, matrix: NightlyMatrix, work: Path,
+             suite_rev: str | None = None, env_root: Path | None = None) -> dict:
     """One environment, one asv run; ``cell.json`` last.  An environment that cannot be built is a result too."""
     out = results / cell.name
     done = out / CELL_FILE
@@ -105,12 +105,13 @@ def run_cell(cell: Cell, results: Path, suite: Path, matrix: NightlyMatrix, env_
     commit = sides.git(repo, "rev-parse", "HEAD")
     if suite_rev:
         commit = sides.resolve_revision(repo, suite_rev) or commit
-        suites = (work or env_root.parent).resolve() / "suites"
+        suites = work.resolve() / paths.SUITES
         suite_dir = sides.export_revision(repo, commit, suites) / suite.resolve().relative_to(repo)
     status = {"cell": cell.name, "numpy": cell.numpy, "scanpy": cell.scanpy, "commit": commit}
     try:
         python = envs.find_python(matrix.python)
-        env = envs.build_env(cell.requirements + [driver.ASV_RUNNER], python, env_root.resolve())
+        root = (env_root or paths.env_root()).resolve()
+        env = envs.build_env(cell.requirements + [driver.ASV_RUNNER], python, root)
     except envs.EnvError as exc:
         status.update(status="environment failed", error=str(exc))
         atomic.write_text(done, json.dumps(status, indent=1) + "\n")
@@ -128,11 +129,14 @@ def run_cell(cell: Cell, results: Path, suite: Path, matrix: NightlyMatrix, env_
     return status
 
 
-def run(matrix: NightlyMatrix, todo: list[Cell], results: Path, suite: Path, env_root: Path,
-        on_cell: Callable[[Cell, dict], None] | None = None, suite_rev: str | None = None) -> list[dict]:
+def run(matrix: NightlyMatrix, todo: list[Cell], results: Path, suite: Path, work: Path,
+        on_cell: Callable[[Cell, dict], None] | None = None, suite_rev: str | None = None,
+        env_root: Path | None = None) -> list[dict]:
+    """Every cell of ``todo`` (finished ones are read back); ``work``: the working folder (exported suites);
+    environments under ``env_root`` (default :func:`rngbench.paths.env_root`)."""
     out = []
     for cell in todo:
-        status = run_cell(cell, results, suite, matrix, env_root, suite_rev)
+        status = run_cell(cell, results, suite, matrix, work, suite_rev, env_root)
         out.append(status)
         if on_cell:
             on_cell(cell, status)

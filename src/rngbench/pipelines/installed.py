@@ -18,10 +18,10 @@ import numpy as np
 
 from rngbench import paths
 from rngbench.golden.store import StoreError
+from rngbench.golden.variants import platform_id
 from rngbench.pipelines import catalogue
 from rngbench.pipelines.classify import Side
 from rngbench.pipelines.store import read_output
-from rngbench.platform import fingerprint as platform_fingerprint
 from rngbench.platform import profiles
 
 
@@ -36,7 +36,7 @@ class Installed:
 
     @property
     def platform_id(self) -> str:
-        return platform_fingerprint.variant_id(self.doc.get("platform", {}))
+        return platform_id(self.doc.get("platform", {}))
 
     def side(self, case_id: str) -> Side:
         entry = next((e for e in self.doc["cases"] if e["id"] == case_id), None)

@@ -5,7 +5,8 @@ environment (Python and the six package versions, the platform fingerprint of
 ``rngbench.platform.fingerprint``) and maps every case id to a record
 (status, error, determinism, and per part its value digest and blob).
 Environments that agree share records and blobs.  The manifest's name is
-:func:`env_id`, so the same stack on another BLAS kernel is a variant beside it.
+:func:`env_id`, so the same stack on another platform is a variant beside it (platform ids, and which
+recording is the reference: :mod:`rngbench.golden.variants`, :mod:`rngbench.pipelines.variants`).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ import numpy as np
 
 from rngbench.golden import output as recorder_output
 from rngbench.golden.store import GoldenStore, StoreError, record_key
+from rngbench.golden.variants import platform_id
 from rngbench.pipelines import catalogue
 from rngbench.pipelines.classify import Side
-from rngbench.platform import fingerprint as platform_fingerprint
 
 SCHEMA = 1
 DEFINING = ("python", "numpy", "numba", "scipy", "scikit-learn", "umap-learn", "scanpy")
@@ -30,13 +31,13 @@ SHORT = {"python": "py", "numpy": "np", "numba": "nb", "scipy": "sp", "scikit-le
 _RECORD_FIELDS = ("status", "error", "same_twice", "same_threads", "noise")
 
 
-def env_id(versions: dict, platform_id: str) -> str:
+def env_id(versions: dict, platform: str) -> str:
     """``py3.12.1-np2.5.5-nb0.68.1-sp1.18.1-skl1.9.1-umap0.5.12-sc1.13.0a2@x86_64-haswell``.
 
     The versions come from a recorder output: the name is checked (``GoldenStore.unit_path``) before it becomes
     a file name.
     """
-    return "-".join(f"{SHORT[p]}{versions.get(p)}" for p in DEFINING) + f"@{platform_id}"
+    return "-".join(f"{SHORT[p]}{versions.get(p)}" for p in DEFINING) + f"@{platform}"
 
 
 def read_output(outdir: Path) -> tuple[dict, dict[str, dict[str, np.ndarray]]]:
@@ -104,7 +105,7 @@ class PipelineStore(GoldenStore):
             raise StoreError(f"recorded from catalogue {doc.get('catalogue')}, this rngbench has {catalogue.digest()}")
         if not isinstance(doc.get("platform", {}), dict):
             raise StoreError("the recorder output's platform is not a mapping")
-        pid = platform_fingerprint.variant_id(doc.get("platform", {}))
+        pid = platform_id(doc.get("platform", {}))
         name = env_id(doc["env"], pid)
         self.unit_path(name)  # refused here, before any write, if it cannot name a file in manifests/
         with self.writing(f"adding {name}"):
@@ -162,7 +163,7 @@ class PipelineStore(GoldenStore):
         problems = []
         for name in self.environments():
             m = self.manifest(name)
-            expected = env_id(m["env"], platform_fingerprint.variant_id(m.get("platform", {})))
+            expected = env_id(m["env"], platform_id(m.get("platform", {})))
             if expected != name:
                 problems.append(f"{self.unit_path(name)}: describes {expected}, not {name}")
         return problems

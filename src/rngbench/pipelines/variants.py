@@ -1,15 +1,20 @@
-"""Reference records and platform variants in the result-golden store.
+"""Reference records and platform variants in the result-golden store: the shared mechanism
+(:mod:`rngbench.golden.variants`) with this wing's criterion for the reference.
 
-A stored environment recorded under the portable profile (``rngbench.platform.profiles``) is a *reference*:
-the same on every x86-64 CPU, what ``pipelines check`` compares strictly and what the version analysis
-(report, attribution) reads.  Every other recording of the same versions -- native on some CPU, or made
-before profiles existed -- is a *platform variant*, named by its fingerprint (``@<variant id>``), kept to
-say how far a machine's native results lie from the reference.  Small on purpose: the shared golden core
-is to hold reference + variants for both stores.
+The stored environments with the same defining versions are one group, one manifest per platform
+(``<versions>@<platform id>``).  The recording made under the portable profile (``rngbench.platform.profiles``)
+from this catalogue is the group's *reference*: the same on every x86-64 CPU, what ``pipelines check`` compares
+strictly and what the version analysis (report, attribution) reads.  Every other recording of the same
+versions -- native on some CPU, or made before profiles existed -- is a *platform variant*, kept to say how far
+a machine's native results lie from the reference.  Until the matrix records a group's reference, the version
+analysis reads its recording made before profiles existed in its place.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from rngbench.golden.variants import Platforms
 from rngbench.pipelines import catalogue
 from rngbench.pipelines.store import DEFINING, PipelineStore
 from rngbench.platform import profiles
@@ -24,8 +29,31 @@ def is_reference(manifest: dict) -> bool:
     return profile_of(manifest) == profiles.label(profiles.DEFAULT) and manifest.get("catalogue") == catalogue.digest()
 
 
-def same_versions(a: dict, b: dict) -> bool:
-    return all(a.get(p) == b.get(p) for p in DEFINING)
+def defining(versions: dict) -> tuple:
+    return tuple(versions.get(p) for p in DEFINING)
+
+
+class Group(NamedTuple):
+    """One set of defining versions: its platforms (reference chosen by :func:`is_reference`), and per platform
+    id the stored environment's name and manifest."""
+
+    platforms: Platforms
+    names: dict[str, str]
+    manifests: dict[str, dict]
+
+
+def groups(store: PipelineStore) -> dict[tuple, Group]:
+    """{defining versions: their group}, every stored manifest read once."""
+    names: dict[tuple, dict[str, str]] = {}
+    manifests: dict[tuple, dict[str, dict]] = {}
+    for name in PipelineStore.environments(store):
+        m = store.manifest(name)
+        names.setdefault(defining(m["env"]), {})[m["platform_id"]] = name
+        manifests.setdefault(defining(m["env"]), {})[m["platform_id"]] = m
+    return {versions: Group(Platforms.choose({pid: m.get("platform", {}) for pid, m in group.items()},
+                                             lambda pid, group=group: is_reference(group[pid])),
+                            names[versions], group)
+            for versions, group in manifests.items()}
 
 
 class References(PipelineStore):
@@ -37,20 +65,17 @@ class References(PipelineStore):
 
     def environments(self) -> list[str]:
         if self._names is None:
-            names = super().environments()
-            manifests = {n: self.manifest(n) for n in names}
-            refs = [n for n in names if is_reference(manifests[n])]
-            older = [n for n in names if profile_of(manifests[n]) is None
-                     and not any(same_versions(manifests[n]["env"], manifests[r]["env"]) for r in refs)]
-            self._names = sorted(refs + older)
+            names = []
+            for group in groups(self).values():
+                reference = group.platforms.reference
+                chosen = [reference] if reference else [pid for pid, m in group.manifests.items()
+                                                        if profile_of(m) is None]
+                names += [group.names[pid] for pid in chosen]
+            self._names = sorted(names)
         return self._names
 
 
 def variants_of(store: PipelineStore, versions: dict) -> list[str]:
     """The stored platform variants (not references) with these defining versions."""
-    out = []
-    for name in PipelineStore.environments(store):
-        m = store.manifest(name)
-        if not is_reference(m) and same_versions(m["env"], versions):
-            out.append(name)
-    return out
+    group = groups(store).get(defining(versions))
+    return sorted(group.names[pid] for pid in group.platforms.variants()) if group else []

@@ -167,7 +167,9 @@ def platform_id(fp):
     """A short, readable name for a variant: ``x86_64-skylakex``, ``x86_64-haswell``, ``x86_64-katmai``.
 
     Only what decides linear-algebra output goes in: two machines with the same
-    architecture and BLAS kernel give the same ``multivariate_normal``.
+    architecture and BLAS kernel give the same ``multivariate_normal``.  What
+    :func:`variant_id` gives a fingerprint without layers (the stream
+    recorder's); both stores name platforms through ``rngbench.golden.variants``.
     """
     core = (fp.get("blas_core") or fp.get("openblas_coretype") or "unknown-blas").lower()
     return "%s-%s" % ((fp.get("machine") or "unknown").lower(), core.replace(" ", "_"))

@@ -6,7 +6,7 @@ other: the point is to see what it changed, not to refuse it.
 The store may hold several records of one case for one release, one per
 platform (BLAS kernel) where outputs differ.  The installed numpy is compared
 with the *closest* stored platform (the same kernel if the store has it, else
-the one whose fingerprint agrees most: see ``fingerprint.closeness``), and a
+the one whose fingerprint agrees most: ``golden.variants.Platforms.closest``), and a
 platform-dependent case that matches any stored platform is not a difference.
 What is left on the same numpy version is kind ``platform``; across versions,
 a platform-dependent case whose stored platforms do not include this machine's
@@ -21,6 +21,7 @@ import numpy as np
 from packaging.version import Version
 
 from rngbench.golden.blob import Blob
+from rngbench.golden.variants import platform_id
 from rngbench.streams import policy
 from rngbench.streams.classify import Kind, classify
 from rngbench.streams.history import blob_loader, pair_changes
@@ -41,7 +42,7 @@ class Installed:
 
     @property
     def platform_id(self) -> str:
-        return fingerprint.platform_id(self.platform)
+        return platform_id(self.platform)
 
 
 def record_installed(cases: list[dict] | None = None) -> Installed:
@@ -63,14 +64,12 @@ class Variant:
 
 
 def closest_platform(store: Store, version: str, installed: Installed) -> Variant:
-    reference, platforms = store.platforms(version)
-    mine = installed.platform_id
-    if mine in platforms:
-        return Variant(mine, f"same BLAS kernel ({installed.platform.get('blas_core') or 'unknown'})")
-    ranked = sorted(platforms, key=lambda pid: (-fingerprint.closeness(installed.platform, platforms[pid]),
-                                                pid != reference, pid))
-    best = ranked[0]
-    why = f"{mine} is not stored; closest fingerprint" + (" (the reference)" if best == reference else "")
+    platforms = store.platforms(version)
+    best, own = platforms.closest(installed.platform)
+    if own:
+        return Variant(best, f"same BLAS kernel ({installed.platform.get('blas_core') or 'unknown'})")
+    why = f"{installed.platform_id} is not stored; closest fingerprint" + (
+        " (the reference)" if best == platforms.reference else "")
     return Variant(best, why)
 
 

@@ -69,7 +69,7 @@ def build_changes(store: Store) -> dict:
     versions = store.releases()
     per_release = {v: store.release_records(v) for v in versions}
     per_variant = {v: store.variant_records(v) for v in versions}
-    references = {v: store.platforms(v)[0] for v in versions}
+    references = {v: store.platforms(v).reference for v in versions}
     load = blob_loader(store)
     missing = {"status": "absent", "error": None, "state": None}
     cases = []

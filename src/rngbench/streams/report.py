@@ -239,15 +239,15 @@ def render_markdown(changes: dict, store: Store) -> str:
 def _reference_kernel(store: Store, versions: list[str]) -> str:
     if not versions:
         return "?"
-    reference, platforms = store.platforms(versions[-1])
-    fp = platforms.get(reference, {})
+    reference, fingerprints = store.platforms(versions[-1])
+    fp = fingerprints.get(reference, {})
     return fp.get("openblas_coretype") or fp.get("blas_core") or reference
 
 
 def _platform_ids(store: Store, versions: list[str]) -> list[str]:
     ids: set[str] = set()
     for version in versions:
-        ids.update(store.platforms(version)[1])
+        ids.update(store.platforms(version).fingerprints)
     return sorted(ids)
 
 

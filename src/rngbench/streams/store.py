@@ -12,8 +12,11 @@ Layout, chosen so a new release is a small, reviewable diff::
 
 Releases that agree share records and blobs, so the whole history stays small.
 Hashing, the strict INDEX, the writer lock, crash recovery, pruning and
-verification are :mod:`rngbench.golden.store`'s; this module says what a
-release is and how platform variants are merged into one.
+verification are :mod:`rngbench.golden.store`'s, and platform variants
+(platform ids, the reference, keeping a variant only where it differs)
+:mod:`rngbench.golden.variants`'s; this module says what a release is: a
+manifest holding its whole group, its first recording the reference, and
+only the cases NEP 19 exempts allowed to differ between platforms.
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ from packaging.version import InvalidVersion, Version
 from rngbench.golden import blob as blobs
 from rngbench.golden import output as recorder_output
 from rngbench.golden.store import GoldenStore, StoreError, record_key
+from rngbench.golden.variants import Platforms, Records, platform_id
 from rngbench.streams import policy
-from rngbench.streams.recorder import fingerprint as fingerprints
 
 __all__ = ["SCHEMA", "Store", "StoreError", "build_record", "method_of", "read_recorder_output", "sort_versions"]
 
@@ -133,10 +136,10 @@ class Store(GoldenStore):
             out[case_id] = records[key]
         return out
 
-    def platforms(self, version: str) -> tuple[str, dict[str, dict]]:
+    def platforms(self, version: str) -> Platforms:
         """(reference platform id, {platform id: fingerprint}) of one release."""
         manifest = self.manifest(version)
-        return manifest["reference"], manifest["platforms"]
+        return Platforms(manifest["reference"], manifest["platforms"])
 
     def variant_records(self, version: str) -> dict[str, dict[str, dict]]:
         """{case id: {platform id: record}} for the cases whose output differs between platforms."""
@@ -200,7 +203,7 @@ class Store(GoldenStore):
         with self.writing(f"adding numpy {version}"):
             records: dict[str, dict] = {}
             entries = self._store_cases(records, cases)
-            reference = fingerprints.platform_id(doc["env"].get("platform", {}))
+            reference = platform_id(doc["env"].get("platform", {}))
             env = {k: v for k, v in doc["env"].items() if k != "platform"}
             manifest = {"schema": SCHEMA, "numpy": version, "catalogue": doc["catalogue"], "env": env,
                         "reference": reference, "platforms": {reference: doc["env"].get("platform", {})},
@@ -228,21 +231,14 @@ class Store(GoldenStore):
         if doc["env"]["numpy"] != manifest["numpy"]:
             raise StoreError(f"a record of numpy {doc['env']['numpy']} cannot be a variant of {manifest['numpy']}")
         platform = doc["env"].get("platform", {})
-        pid = fingerprints.platform_id(platform)
+        pid = platform_id(platform)
         keys = self._store_cases(records, cases)
-        breaches = sorted(cid for cid, key in keys.items() if key != manifest["cases"].get(cid)
-                          and policy.exemption(method_of(cid)) is None)
+        group = Records(manifest["cases"], manifest["variants"])
+        breaches = [cid for cid in group.differing(keys) if policy.exemption(method_of(cid)) is None]
         if breaches:
             self._prune_blobs()  # the refused variant's blobs were written already: drop them again
             raise StoreError(f"numpy {manifest['numpy']} on {pid} differs on {len(breaches)} case(s) NEP 19 does not "
                              f"let depend on the platform (first: {breaches[0]}); not stored as a variant")
         manifest["platforms"][pid] = platform
-        for cid, key in keys.items():
-            per_case = manifest["variants"].setdefault(cid, {})
-            if key == manifest["cases"].get(cid) or pid == manifest["reference"]:
-                per_case.pop(pid, None)
-            else:
-                per_case[pid] = key
-            if not per_case:
-                del manifest["variants"][cid]
+        group.merge(pid, keys, is_reference=pid == manifest["reference"])
         return pid
