@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 SETUP_STRATEGIES = streams.SETUP_COST_NAMES
 OBJECT_PER_ITEM = streams.OBJECT_PER_ITEM  # a Python object per item: 10^7 of them would take minutes each
 ROOT = 0
+MACHINES = REPO / "reports" / "benchmarks" / "machines"
 
 
 def datasets(quick: bool) -> dict:
@@ -114,13 +115,13 @@ def report(down: dict, setup: dict, raw: dict, props, big: str) -> tuple[list[st
         est = timing.ratio(top, bottom)
         ok = est.median <= target if better_low else est.median >= target
         rows.append([label, f"{est:.3f}", f"{'<=' if better_low else '>='} {target}", verdict(ok)])
-        figures[label] = {"median": est.median, "ci95": [est.low, est.high], "target": target, "met": ok}
+        figures[label] = {"median": est.median, "ci95": [est.low, est.high], "unit": "×", "target": target, "met": ok}
 
     for name, s in down.items():
         ratio_row(f"{name}: keyed 1 thread / reuse", s["keyed 1 thread"], s["reuse"], 1.10)
         est = timing.ratio(s["spawn 1 thread"], s["reuse"])
         rows.append([f"{name}: spawn 1 thread / reuse (beside it)", f"{est:.3f}", "", ""])
-        figures[f"{name}: spawn 1 thread / reuse"] = {"median": est.median, "ci95": [est.low, est.high]}
+        figures[f"{name}: spawn 1 thread / reuse"] = {"median": est.median, "ci95": [est.low, est.high], "unit": "×"}
     s = down[big]
     ratio_row(f"{big}: keyed speed-up 2 threads vs 1", s["keyed 1 thread"], s["keyed 2 threads"], 1.8,
               better_low=False)
@@ -131,10 +132,11 @@ def report(down: dict, setup: dict, raw: dict, props, big: str) -> tuple[list[st
         est = timing.median(million["keyed"])
         ok = est.median <= 0.1
         rows.append(["10^6 keyed streams created + first-drawn (s)", f"{est:.3g}", "<= 0.1", verdict(ok)])
-        figures["1e6 keyed streams (s)"] = {"median": est.median, "ci95": [est.low, est.high], "met": ok}
+        figures["1e6 keyed streams (s)"] = {"median": est.median, "ci95": [est.low, est.high], "unit": " s",
+                                            "met": ok}
         spawn = timing.median(million["spawn"])
         rows.append(["10^6 spawn streams created + first-drawn (s, beside it)", f"{spawn:.3g}", "", ""])
-        figures["1e6 spawn streams (s)"] = {"median": spawn.median, "ci95": [spawn.low, spawn.high]}
+        figures["1e6 spawn streams (s)"] = {"median": spawn.median, "ci95": [spawn.low, spawn.high], "unit": " s"}
     ratio_row("numba / numpy ns per raw Philox draw", raw["numba Philox"], raw["numpy Philox"], 1.5)
     for k, v in raw.items():
         rows.append([f"{k} ns per raw draw", f"{timing.median(v * 1e9):.3g}", "", ""])
@@ -210,11 +212,19 @@ def main(quick: bool, out: Path) -> None:
         props = properties.measure(*sets["pbmc68k_reduced"])
     load = {"before": list(load_before), "after": list(os.getloadavg())}
     lines, figures = report(down, setup, raw, props, big)
+    from rngbench.bench import machine
+
+    fingerprint = machine.describe()  # the figures belong to this machine class (reports/benchmarks/machines/)
+    if not quick:
+        machine.record(MACHINES, fingerprint, "keyed", {"figures": figures},
+                       {"numba": numba.__version__, "numpy": np.__version__})
     header = [
         "# Keyed per-item streams: measured targets", "",
         f"`.venv/bin/python scripts/measure_keyed.py{' --quick' if quick else ''}` -- numba {numba.__version__}, "
         f"numpy {np.__version__}, {numba.config.NUMBA_NUM_THREADS} numba threads ({numba.threading_layer()}); "
         "wall-clock medians of interleaved rounds, 95% bootstrap intervals.", "",
+        f"Machine class `{machine.class_id(fingerprint)}` (its figures beside every other class's: "
+        "[../README.md](../README.md#machines-every-figure-with-the-machine-that-made-it)); "
         f"CPU: {cpu_model()}, {os.cpu_count()} cores; load average (1, 5, 15 min) before "
         f"{', '.join(f'{v:.2f}' for v in load['before'])}, after {', '.join(f'{v:.2f}' for v in load['after'])}"
         " -- other jobs shared the machine, so treat the figures as upper bounds on cost.", "",

@@ -84,6 +84,22 @@ def test_report_renders_a_second_machine_side_by_side_with_spread_and_relations(
     assert (tmp_path / "h.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_keyed_timings_are_figures_of_their_machine_with_their_unit(tmp_path):
+    """scripts/measure_keyed.py records its figures in the machine file; a time is not printed as a ratio."""
+    for fp, (ratio, seconds) in ((AVX2, (0.99, 0.0104)), (AVX512, (0.97, 0.0081))):
+        machine.record(tmp_path, fp, "keyed", {"figures": {
+            "pbmc68k_reduced: keyed 1 thread / reuse": {"median": ratio, "ci95": [ratio - 0.02, ratio + 0.02],
+                                                        "unit": "×"},
+            "1e6 keyed streams (s)": {"median": seconds, "ci95": [seconds * 0.98, seconds * 1.02], "unit": " s"}}},
+            {})
+    rows = table_rows("\n".join(machine.section(tmp_path)))
+    keyed = next(r for r in rows if r[0] == "keyed: pbmc68k_reduced: keyed 1 thread / reuse")
+    assert keyed[1] == "0.99× (0.97–1.01)" and "same on every machine" in keyed[-1]
+    streams = next(r for r in rows if r[0] == "keyed: 1e6 keyed streams (s)")
+    assert streams[1] == "0.0104 s (0.0102–0.0106)" and "×" not in streams[3]
+    assert "property of the machine" in streams[4]
+
+
 def test_the_committed_report_holds_a_machine_file_that_renders():
     docs = machine.read_all(bench_report.BUDGETS.parents[1] / "reports" / "benchmarks" / "machines")
     assert docs and all(d["id"] == machine.class_id(d["machine"]) for d in docs)

@@ -129,6 +129,9 @@ def figures(doc: dict) -> dict[str, dict]:
     for part in runs.get("breakdown", {}).get("data", {}).get("parts", []):
         out[f"breakdown: {part['part']} ({part['case']}, {part['dataset']}), scanpy {part['versions']}"] = {
             "ratio": part["ratio"], "low": part["ci"][0], "high": part["ci"][1], "samples": part["samples"]}
+    for name, fig in runs.get("keyed", {}).get("data", {}).get("figures", {}).items():  # scripts/measure_keyed.py
+        out[f"keyed: {name}"] = {"ratio": fig["median"], "low": fig["ci95"][0], "high": fig["ci95"][1],
+                                 "samples": None, "unit": fig.get("unit", "×")}
     return out
 
 
@@ -174,14 +177,26 @@ def _verdict(cells: list[dict | None]) -> str:
 
 
 def _spread(cells: list[dict | None]) -> str:
-    seen = [c["ratio"] for c in cells if c]
+    seen = [c for c in cells if c]
     if len(seen) < 2:
         return "—"
-    return f"{min(seen):.2f}–{max(seen):.2f}× (max/min {max(seen) / min(seen):.2f})"
+    low, high = min(c["ratio"] for c in seen), max(c["ratio"] for c in seen)
+    unit = seen[0].get("unit", "×")
+    return f"{_number(low, unit)}–{_number(high, unit)}{unit} (max/min {high / low:.2f})"
+
+
+def _number(value: float, unit: str) -> str:
+    return f"{value:.2f}" if unit == "×" else f"{value:.3g}"  # ratios as every report prints them
 
 
 def _cell(c: dict | None) -> str:
-    return "—" if not c else f"{c['ratio']:.2f}× ({c['low']:.2f}–{c['high']:.2f}, n={c['samples']})"
+    """``1.45× (1.43–1.49, n=40)``; a figure that is not a ratio carries its unit (``0.0104 s``), and one whose
+    sample count its file does not hold (scripts/measure_keyed.py's) shows none."""
+    if not c:
+        return "—"
+    n = f", n={c['samples']}" if c.get("samples") is not None else ""
+    unit = c.get("unit", "×")
+    return f"{_number(c['ratio'], unit)}{unit} ({_number(c['low'], unit)}–{_number(c['high'], unit)}{n})"
 
 
 def _machine_rows(docs: list[dict]) -> list[list[str]]:
