@@ -163,6 +163,7 @@ def plot_setup(setup: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from rngbench.bench import charts
     from rngbench.util import atomic
 
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
@@ -171,7 +172,8 @@ def plot_setup(setup: dict, path: Path) -> None:
         est = [timing.median(setup[n][name] / n * 1e6) for n in sizes]
         mid = np.array([e.median for e in est])
         err = np.array([[e.median - e.low for e in est], [e.high - e.median for e in est]])
-        ax.errorbar(sizes, mid, yerr=err, marker="o", capsize=3, label=name)
+        ax.errorbar(sizes, mid, yerr=err, marker="o", capsize=3, label=name,
+                    color=charts.colour("numba", name, "newest"))  # the numba kernels' colours in every chart
     ax.set(xscale="log", yscale="log", xlabel="items", ylabel="µs per item (create stream + first draw)",
            title="Per-item stream setup cost (median, 95% bootstrap CI)")
     ax.legend()
