@@ -185,7 +185,7 @@ def classify(before: Measurement | None, after: Measurement | None, factor: floa
 
 def _isna(value: float | None) -> bool:
     """asv's "no number": None (failed) or NaN (skipped), as ``asv.commands.compare._isna`` has it."""
-    return value is None or math.isnan(value)
+    return value is None or value != value  # NaN is the one value unequal to itself; no TypeError on odd input
 
 
 def _ratio(before: Measurement | None, after: Measurement | None) -> float | None:
