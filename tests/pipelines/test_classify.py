@@ -129,3 +129,12 @@ def test_noise_does_not_excuse_flipped_calls():
     b = side(digests.doublets(scores + 0.001, 0.25), noise={"max_abs": 0.001, "flipped_calls": 0})
     out = compare("doublets", a, b)
     assert out.kind == "changed" and out.measures["flipped_calls"] == 1
+
+
+def test_a_check_of_one_dataset_builds_only_that_dataset_s_inputs():
+    from rngbench.pipelines.catalogue import DATASETS, datasets_of
+
+    assert datasets_of(()) == DATASETS
+    assert datasets_of(("pbmc68k_reduced:",)) == datasets_of(("pbmc",)) == ("pbmc68k_reduced",)
+    assert datasets_of(("synthetic_10k:pca.arpack_dense:scanpy",)) == ("synthetic_10k",)
+    assert datasets_of(("nosuch",)) == ()

@@ -103,6 +103,14 @@ class Case:
         return f"{self.workload}.{self.case}"
 
 
+def datasets_of(prefixes: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The datasets whose cases the case-id ``prefixes`` can select (every dataset when there are none): a check of
+    pbmc68k_reduced need not build synthetic_10k's inputs first."""
+    if not prefixes:
+        return DATASETS
+    return tuple(d for d in DATASETS if any(f"{d}:".startswith(p) or p.startswith(f"{d}:") for p in prefixes))
+
+
 def cases() -> list[Case]:
     out = []
     for dataset in DATASETS:

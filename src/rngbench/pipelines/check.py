@@ -35,6 +35,9 @@ def record_both(only: tuple[str, ...], native: bool = True) -> tuple[Installed, 
     mostly one thread, so on two cores the check takes the time of the slower one."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from rngbench.pipelines import catalogue, matrix
+
+    matrix.export_inputs(catalogue.datasets_of(only))  # once, before the two recordings would both build them
     with ThreadPoolExecutor(max_workers=2) as pool:
         portable = pool.submit(record_installed, only, profiles.DEFAULT)
         natively = pool.submit(record_installed, only, "native") if native else None

@@ -57,7 +57,7 @@ def record_installed(only: tuple[str, ...] = (), profile: str = profiles.DEFAULT
     with one of ``only``; ``once``: the golden run only.  ``folder`` names the numba cache (default: profile)."""
     from rngbench.pipelines import matrix
 
-    inputs_dir = matrix.export_inputs()
+    inputs_dir = matrix.export_inputs(catalogue.datasets_of(only))
     home = paths.cache_dir() / "recordings" / (folder or profile)  # the numba cache lives beside the output
     home.mkdir(parents=True, exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix="run-", dir=home))  # its parent holds the numba cache (run_recorder)

@@ -87,11 +87,12 @@ def plan(store: PipelineStore, specs: list[EnvSpec], interpreters: list[envs.Int
     return todo, done
 
 
-def export_inputs() -> Path:
+def export_inputs(names: tuple[str, ...] | None = None) -> Path:
+    """The folder of the recorders' input arrays, with those of ``names`` (default: every dataset) written."""
     from rngbench.pipelines import catalogue
 
     folder = pipeline_inputs.folder()
-    for name in catalogue.DATASETS:
+    for name in catalogue.DATASETS if names is None else names:
         pipeline_inputs.export(name, folder)
     return folder
 
