@@ -96,26 +96,18 @@ sign flips is fewer than its 9,999 resamples), the normal approximation above it
 
 def paired_p_value(before: tuple[float, ...] | None, after: tuple[float, ...] | None) -> float | None:
     """Wilcoxon's signed-rank p for the per-turn log ratios; None when the samples are not ``MIN_PAIRS`` pairs."""
-    log_ratios = _log_ratios(before, after)
-    if log_ratios is None:
-        return None
-    if not np.any(log_ratios):
-        return 1.0  # identical in every turn
-    from scipy.stats import wilcoxon
-
-    return float(wilcoxon(log_ratios).pvalue)
+    return paired_p_values([(before, after)])[0]
 
 
 def paired_p_values(pairs: list[tuple[tuple[float, ...] | None, tuple[float, ...] | None]]) -> list[float | None]:
-    """:func:`paired_p_value` of many (before, after) sample pairs -- the same numbers -- in one Wilcoxon call per
-    sample count and method: scipy's overhead per call (about 1 ms) made the 5,000 rows of a big comparison take
-    10 s.  Rows are batched by the method scipy's ``auto`` would pick for each row alone, since in a batch it
-    picks one method for all: without ties or zeros the exact test (up to 50 pairs), with them the normal
-    approximation (above :data:`PERMUTATION_MAX` pairs; zeros are dropped row by row, ties corrected row by row).
-    Only a tied row of at most :data:`PERMUTATION_MAX` pairs, where scipy runs a permutation test, is tested
-    on its own."""
+    """:func:`paired_p_value` of many (before, after) sample pairs in one Wilcoxon call per sample count and
+    method: scipy's overhead per call (about 1 ms) made the 5,000 rows of a big comparison take 10 s.  Rows are
+    batched by the method scipy's ``auto`` would pick for each row alone, since in a batch it picks one method for
+    all: without ties or zeros the exact test (up to 50 pairs), with them the normal approximation (above
+    :data:`PERMUTATION_MAX` pairs; zeros are dropped row by row, ties corrected row by row).  A tied row of at most
+    :data:`PERMUTATION_MAX` pairs, where scipy runs a permutation test, is a batch of its own."""
     out: list[float | None] = [None] * len(pairs)
-    batches: dict[tuple[int, str], list[tuple[int, np.ndarray]]] = {}
+    batches: dict[tuple, list[tuple[int, np.ndarray]]] = {}
     for i, (before, after) in enumerate(pairs):
         log_ratios = _log_ratios(before, after)
         if log_ratios is None:
@@ -125,14 +117,15 @@ def paired_p_values(pairs: list[tuple[tuple[float, ...] | None, tuple[float, ...
             continue
         untied = np.all(log_ratios != 0) and np.unique(np.abs(log_ratios)).size == log_ratios.size
         if untied:
-            batches.setdefault((log_ratios.size, "auto"), []).append((i, log_ratios))
+            key = ("auto", log_ratios.size)
         elif log_ratios.size > PERMUTATION_MAX:
-            batches.setdefault((log_ratios.size, "asymptotic"), []).append((i, log_ratios))
+            key = ("asymptotic", log_ratios.size)
         else:
-            out[i] = paired_p_value(before, after)
+            key = ("auto", f"row {i}")  # scipy's permutation test: this row alone
+        batches.setdefault(key, []).append((i, log_ratios))
     if batches:
         from scipy.stats import wilcoxon
-    for (_, method), batch in batches.items():
+    for (method, _), batch in batches.items():
         p_values = wilcoxon(np.stack([log_ratios for _, log_ratios in batch]), axis=1, method=method).pvalue
         for (i, _), p in zip(batch, np.atleast_1d(p_values)):
             out[i] = float(p)
