@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from rngbench.util.processes import median_seconds
 
 GOAL = 1.0  # seconds
 
@@ -38,22 +36,6 @@ def invocations() -> list[list[str]]:
     groups = sorted(name for name, cmd in main.commands.items() if isinstance(cmd, click.Group))
     commands = sorted(name for name, cmd in main.commands.items() if not isinstance(cmd, click.Group))
     return [["--help"], ["--version"], *([g, "--help"] for g in groups), *([c, "--help"] for c in commands)]
-
-
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def median_seconds(argv: list[str], runs: int) -> tuple[float, float]:
-    """Median wall and CPU seconds of ``argv`` over ``runs`` fresh processes."""
-    wall, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), cpu_seconds()
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
-        wall.append(time.perf_counter() - start)
-        cpu.append(cpu_seconds() - start_cpu)
-    return statistics.median(wall), statistics.median(cpu)
 
 
 def main() -> None:

@@ -16,15 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
+
+from rngbench.util.processes import median_seconds
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "docs" / "examples" / "compare-scanpy-1.12.4-1.13.0a2.json"
@@ -61,17 +59,9 @@ def main() -> None:
         source.write_text(json.dumps(comparison(args.rows)))
         print(f"{args.rows} rows, {source.stat().st_size / 1e6:.1f} MB; load average before "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        wall, cpu = [], []
-        for _ in range(args.runs):
-            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-            start, start_cpu = time.perf_counter(), usage.ru_utime + usage.ru_stime
-            subprocess.run([str(rngbench), "comment", "render", str(source), "--out", str(out)], check=True,
-                           stdout=subprocess.DEVNULL)
-            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-            wall.append(time.perf_counter() - start)
-            cpu.append(usage.ru_utime + usage.ru_stime - start_cpu)
+        wall, cpu = median_seconds([str(rngbench), "comment", "render", str(source), "--out", str(out)], args.runs)
         text = out.read_text()
-    print(f"render: median {statistics.median(wall):.2f} s wall, {statistics.median(cpu):.2f} s CPU over "
+    print(f"render: median {wall:.2f} s wall, {cpu:.2f} s CPU over "
           f"{args.runs} runs (goal <= {GOAL:g} s); load average after {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"comment: {comment.utf16_len(text):,} UTF-16 units (limit {trusted.MAX_COMMENT:,}), "
           f"{text.count('<details>')} <details> opened, {text.count('</details>')} closed")
