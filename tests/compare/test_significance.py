@@ -84,11 +84,17 @@ def test_batched_p_values_equal_one_test_per_row_with_ties_and_zeros():
     pairs = []
     for n in (MIN_PAIRS, PERMUTATION_MAX, PERMUTATION_MAX + 1, 20, 40, 60):
         for k in range(30):
-            base = np.round(rng.lognormal(0, 0.1, n), 2 if k % 3 else 8) + 0.5
-            head = base * np.round(rng.lognormal(0.02 * (k % 5), 0.05, n), 2)
+            base = rng.lognormal(0, 0.1, n) + 0.5
+            change = rng.lognormal(0.02 * (k % 5), 0.05, n)
+            head = base * (np.round(change, 2) if k % 2 else change)  # rounded: tied |log ratios|
             if k % 7 == 0:
                 head[:3] = base[:3]  # three turns with no change: zero differences
             pairs.append((tuple(base), tuple(head)))
-    one_by_one = [paired_p_value(b, h) for b, h in pairs]
+    from scipy.stats import wilcoxon
+
+    one_by_one = [float(wilcoxon(np.log(np.divide(h, b))).pvalue) for b, h in pairs]  # scipy alone, row by row
+    tied = [np.unique(np.abs(np.log(np.divide(h, b)))).size < len(b) for b, h in pairs]
+    assert 50 < sum(tied) < len(pairs) - 50  # both kinds, in every size
     assert sum(p is not None and p < 0.01 for p in one_by_one) > 10  # the set holds real changes too
     assert paired_p_values(pairs) == one_by_one
+    assert [paired_p_value(b, h) for b, h in pairs] == one_by_one
